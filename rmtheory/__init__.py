@@ -1,0 +1,23 @@
+"""rmtheory: random-matrix and Kac-Rice predictions for neural-network loss landscapes.
+
+The theory core. It imports numpy, scipy, sympy, mpmath and numba only — never torch, Dask or
+matplotlib — so ``import rmtheory`` is light and works without the measurement extras.
+
+Example::
+
+    >>> import rmtheory as rmt
+    >>> law = rmt.MarchenkoPastur(ratio=0.5)
+    >>> round(float(law.pdf(1.0)), 12)
+    0.421084399348
+"""
+
+from rmtheory._params import ParameterError
+from rmtheory.expr import ExpressionError, parse_law
+from rmtheory.laws import MarchenkoPastur, Semicircle, SpectralLaw
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ParameterError", "ExpressionError", "parse_law",
+    "SpectralLaw", "Semicircle", "MarchenkoPastur",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from rmtheory.cli import main
+
+sys.exit(main())

@@ -1,0 +1,7 @@
+"""Spectral laws: the closed-form classical laws and the :class:`SpectralLaw` base they share."""
+
+from rmtheory.laws.base import SpectralLaw
+from rmtheory.laws.marchenko_pastur import MarchenkoPastur
+from rmtheory.laws.semicircle import Semicircle
+
+__all__ = ["SpectralLaw", "Semicircle", "MarchenkoPastur"]

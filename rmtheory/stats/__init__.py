@@ -1,0 +1,18 @@
+"""Statistics that compare measured eigenvalues with a law.
+
+* :func:`ks_test`, :func:`ks_two_sample` — Kolmogorov-Smirnov (atoms handled exactly in the statistic).
+* :func:`wasserstein1`, :func:`wasserstein1_two_sample` — Wasserstein-1 distance.
+* :mod:`rmtheory.stats.spacing` — spacing ratios and their Poisson/GOE/GUE/GSE references.
+"""
+
+from rmtheory.stats.goodness_of_fit import (
+    TestResult, ks_test, ks_two_sample, wasserstein1, wasserstein1_two_sample,
+)
+from rmtheory.stats.spacing import (
+    SPACING_RATIO_MEAN, spacing_ratio_density, spacing_ratio_mean, spacing_ratios,
+)
+
+__all__ = [
+    "TestResult", "ks_test", "ks_two_sample", "wasserstein1", "wasserstein1_two_sample",
+    "spacing_ratios", "spacing_ratio_mean", "spacing_ratio_density", "SPACING_RATIO_MEAN",
+]

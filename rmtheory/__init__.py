@@ -14,6 +14,7 @@ Example::
 from rmtheory._params import ParameterError
 from rmtheory.expr import ExpressionError, parse_law
 from rmtheory.laws import MarchenkoPastur, Semicircle, SpectralLaw
+from rmtheory import kacrice
 
 __version__ = "0.1.0"
 

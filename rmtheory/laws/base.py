@@ -187,17 +187,19 @@ class SpectralLaw:
         lo_edge, hi_edge = self._hull()
         lo = np.full(q.shape, lo_edge if math.isfinite(lo_edge) else -1.0)
         hi = np.full(q.shape, hi_edge if math.isfinite(hi_edge) else 1.0)
-        # widen infinite brackets until they hold the quantile
-        for _ in range(200):
-            bad = np.asarray(self._cdf(lo)) > q
+        # an infinite side: widen until cdf(lo) < q ≤ cdf(hi)
+        for _ in range(200 if not math.isfinite(lo_edge) else 0):
+            bad = np.asarray(self._cdf(lo)) >= q
             if not bad.any():
                 break
             lo[bad] = lo[bad] - 2.0 * np.maximum(1.0, np.abs(lo[bad]))
-        for _ in range(200):
+        for _ in range(200 if not math.isfinite(hi_edge) else 0):
             bad = np.asarray(self._cdf(hi)) < q
             if not bad.any():
                 break
             hi[bad] = hi[bad] + 2.0 * np.maximum(1.0, np.abs(hi[bad]))
+        # the bracket's lower end may itself be the answer (a quantile sitting on an atom there)
+        at_lower = np.asarray(self._cdf(lo)) >= q
         for _ in range(200):
             mid = 0.5 * (lo + hi)
             done = (mid <= lo) | (mid >= hi)
@@ -206,7 +208,7 @@ class SpectralLaw:
             below = np.asarray(self._cdf(mid)) < q
             lo = np.where(below & ~done, mid, lo)
             hi = np.where(~below & ~done, mid, hi)
-        return hi
+        return np.where(at_lower, lo, hi)
 
     # ----------------------------------------------------------------- moments
     def moment(self, k):
@@ -279,6 +281,20 @@ class SpectralLaw:
             span = max(hi - lo, 1e-12 * max(1.0, abs(lo)))
             return lo - 0.05 * span, hi + 0.05 * span
         return float(self.ppf(1e-8)), float(self.ppf(1 - 1e-8))
+
+
+def stable_quadratic_root(a, b, root):
+    """The root (−b + root)/(2a) of a·g² + b·g + 1 = 0, evaluated without cancellation.
+
+    ``root`` is the branch of √(b² − 4a) chosen by the caller (it fixes which root is physical).
+    The same root equals −2/(b + root) (product of the roots is 1/a); each form is used where its
+    denominator/numerator does not cancel, which keeps full relative accuracy both far from the
+    support (where −b + root → 0) and for degenerate parameters (a → 0).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = (-b + root) / (2 * a)
+        conjugate = -2.0 / (b + root)
+    return np.where(np.abs(b + root) >= np.abs(-b + root), conjugate, direct)
 
 
 def _scalar(out: np.ndarray):

@@ -23,7 +23,7 @@ import numpy as np
 
 from rmtheory import ensembles
 from rmtheory._params import Parameter, Real
-from rmtheory.laws.base import SpectralLaw
+from rmtheory.laws.base import SpectralLaw, stable_quadratic_root
 
 __all__ = ["MarchenkoPastur"]
 
@@ -71,21 +71,28 @@ class MarchenkoPastur(SpectralLaw):
         return np.where(x > 0, out, 0.0 if self.ratio != 1 else np.inf)
 
     def _continuous_cdf(self, x):
-        """∫_a^x ρ, from ∫√R/t dt = √R + m·arcsin((t − m)/h) − √(ab)·arcsin((m t − ab)/(h t)).
+        """∫_a^x ρ in closed form, arranged so that no step cancels.
 
-        R = (b − t)(t − a), m = (a + b)/2, h = (b − a)/2. The arcsines are written as atan2 of
-        their sine and cosine (cos = √R/h and √(ab R)/(h t)), which stays exact at the edges
-        where arcsin(1 − δ) would lose half the digits.
+        With m = (a + b)/2, h = (b − a)/2, x = m + h·u, s = √(1 − u²) and R = (b − x)(x − a):
+        ∫√R/t dt = √R + m·θ₁ − √(ab)·θ₂ with θ₁ = arcsin u and θ₂ = arcsin((m x − ab)/(h x)).
+        Written naively the two arcsines are O(1) and nearly equal when the ratio is small, so their
+        difference (the O(ratio) answer) would lose digits. Here m x − ab = h(h + m u) and
+        m − √(ab) = h²/(m + √(ab)) are formed from small quantities, and θ₁ − θ₂ comes from one
+        atan2 of the difference formula, leaving an absolute error of order 1e-16/√ratio.
         """
         a, b = self.lower_edge, self.upper_edge
-        m = 0.5 * (a + b)
-        t = np.clip(x, a, b)
-        root_r = np.sqrt(np.maximum((b - t) * (t - a), 0.0))
+        m, h = 0.5 * (a + b), 0.5 * (b - a)
         sqrt_ab = np.sqrt(a * b)
-        first = m * np.arctan2(t - m, root_r)
-        second = sqrt_ab * np.arctan2(m * t - a * b, sqrt_ab * root_r) if sqrt_ab > 0 else 0.0
-        lower = -0.5 * np.pi * (m - sqrt_ab)  # the antiderivative at t = a
-        return (root_r + first - second - lower) / (2 * np.pi * self.variance * self.ratio)
+        d = h * h / (m + sqrt_ab)  # m − √(ab)
+        u = np.clip((x - m) / h, -1.0, 1.0)
+        s = np.sqrt(np.maximum(1.0 - u * u, 0.0))
+        theta2 = np.arctan2(h + m * u, sqrt_ab * s)
+        delta = np.arctan2(-s * (h + u * d), sqrt_ab * s * s + u * (h + m * u))  # θ₁ − θ₂
+        # the antiderivative at a is −(π/2)(m − √ab); d·(θ₂ + π/2) collects that constant
+        inner = (h * h * s + h * m * delta + h * d * (theta2 + 0.5 * np.pi)) / h
+        inner = inner / (2 * np.pi * self.variance * self.ratio)
+        # exact values outside (a, b), where the formula would leave rounding residue
+        return np.where(x <= a, 0.0, np.where(x >= b, min(1.0, 1.0 / self.ratio), inner))
 
     def _cdf(self, x):
         out = self._continuous_cdf(x)
@@ -108,13 +115,10 @@ class MarchenkoPastur(SpectralLaw):
 
     def _stieltjes(self, z):
         s2, c = self.variance, self.ratio
+        # √((z − a)(z − b)) as a product of principal roots: ~ z at infinity, cut on [a, b]
         root = np.sqrt(z - self.lower_edge) * np.sqrt(z - self.upper_edge)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g = (s2 * (1 - c) - z + root) / (2 * c * s2 * z)
-        at_zero = z == 0
-        if at_zero.any():  # removable for ratio < 1: g(0) = E[1/X] = 1/(σ²(1 − ratio))
-            g = np.where(at_zero, 1.0 / (s2 * (1 - c)) if c < 1 else np.inf, g)
-        return g
+        # at z = 0 the conjugate form gives E[1/X] = 1/(σ²(1 − ratio)) for ratio < 1, a pole otherwise
+        return stable_quadratic_root(c * s2 * z, z - s2 * (1 - c), root)
 
     def _sample(self, n, rng):
         columns = max(1, int(round(n / self.ratio)))

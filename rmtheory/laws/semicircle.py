@@ -13,7 +13,7 @@ import numpy as np
 
 from rmtheory import ensembles
 from rmtheory._params import Parameter, Real
-from rmtheory.laws.base import SpectralLaw
+from rmtheory.laws.base import SpectralLaw, stable_quadratic_root
 
 __all__ = ["Semicircle"]
 
@@ -70,7 +70,7 @@ class Semicircle(SpectralLaw):
     def _stieltjes(self, z):
         w = z - self.center
         root = np.sqrt(w - self.radius) * np.sqrt(w + self.radius)  # ~ w at infinity, cut on the support
-        return (-w + root) / (2.0 * self.variance)
+        return stable_quadratic_root(self.variance, w, root)
 
     def _sample(self, n, rng):
         lam = ensembles.beta_hermite_eigenvalues(n, beta=1.0, rng=rng)

@@ -95,13 +95,13 @@ def ks_two_sample(a, b) -> TestResult:
 
 
 def wasserstein1(eigenvalues, law, *, grid_points: int = 20001, tail: float = 1e-12) -> TestResult:
-    """W1(empirical, law) = ∫ |F_n(x) − F(x)| dx.
+    """W1(empirical, law) = ∫ |F_n(x) − F(x)| dx, by Simpson's rule on kink-free pieces.
 
-    Computed on a merged grid: ``grid_points`` evenly spaced points over the law's hull (the
-    ``tail`` and 1 − ``tail`` quantiles for unbounded laws) joined with every sample point, so that
-    F_n is exactly piecewise constant between nodes; |F_n − F| is then integrated by the trapezoid
-    rule. Its error is O(h²·max|f'|) on smooth stretches; the test suite checks it against the
-    quantile form ∫|Q_n − Q| on closed forms. No p-value (``pvalue`` is NaN).
+    Nodes: ``grid_points`` evenly spaced points over the law's hull (the ``tail`` and 1 − ``tail``
+    quantiles for unbounded laws), every sample point and atom (where F_n or F jumps), and every
+    crossing point Q(i/n) (where |F_n − F| has a kink). Between nodes the integrand is smooth, so
+    Simpson's rule converges as h⁴ instead of the trapezoid's h²; the test suite checks the result
+    against adaptive quadrature to 1e-8 relative. No p-value (``pvalue`` is NaN).
     """
     grid_points = check("grid_points", grid_points, Integer(100, 10**8))
     x = _clean(eigenvalues)
@@ -112,17 +112,19 @@ def wasserstein1(eigenvalues, law, *, grid_points: int = 20001, tail: float = 1e
     if not np.isfinite(hi):
         hi = float(law.ppf(1 - tail))
     lo, hi = min(lo, x[0]), max(hi, x[-1])
-    nodes = np.union1d(np.linspace(lo, hi, grid_points), x)
+    crossings = np.asarray(law.ppf(np.arange(1, n) / n), dtype=float).ravel()
     atoms = [loc for loc, _ in law.atoms if lo <= loc <= hi]
-    nodes = np.union1d(nodes, atoms)
-    # evaluate on each sub-interval [t_i, t_{i+1}) using left-limit-free values: F_n is constant there
-    fn = np.searchsorted(x, nodes[:-1], side="right") / n
-    f_left = np.asarray(law.cdf(nodes[:-1]), dtype=float)
-    f_right = _cdf_left(law, nodes[1:])  # F just before the next node (excludes an atom there)
-    widths = np.diff(nodes)
-    distance = float(np.sum(0.5 * (np.abs(fn - f_left) + np.abs(fn - f_right)) * widths))
+    nodes = np.unique(np.concatenate([np.linspace(lo, hi, grid_points), x, atoms,
+                                      crossings[(crossings > lo) & (crossings < hi)]]))
+    left, right = nodes[:-1], nodes[1:]
+    fn = np.searchsorted(x, left, side="right") / n  # F_n is constant on [t_i, t_{i+1})
+    f_left = np.asarray(law.cdf(left), dtype=float)
+    f_mid = np.asarray(law.cdf(0.5 * (left + right)), dtype=float)
+    f_right = _cdf_left(law, right)  # F just before the next node (excludes an atom there)
+    integrand = np.abs(fn - f_left) + 4.0 * np.abs(fn - f_mid) + np.abs(fn - f_right)
+    distance = float(np.sum(integrand * (right - left)) / 6.0)
     return TestResult(distance, float("nan"), n, "Wasserstein-1 to law",
-                      {"grid_points": int(nodes.size), "range": (float(lo), float(hi))})
+                      {"nodes": int(nodes.size), "range": (float(lo), float(hi)), "rule": "Simpson"})
 
 
 def wasserstein1_two_sample(a, b, weights_a=None, weights_b=None) -> TestResult:

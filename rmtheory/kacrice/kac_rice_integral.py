@@ -57,6 +57,13 @@ def _rho(lam):
     return mpmath.sqrt(max(4 - lam * lam, 0)) / (2 * mpmath.pi)
 
 
+def _gap(x, t):
+    """x − 2cos t without cancellation near the edges: (x − 2) + 4sin²(t/2) or (x + 2) − 4cos²(t/2)."""
+    if x >= 0:
+        return (x - 2) + 4 * mpmath.sin(t / 2) ** 2
+    return (x + 2) - 4 * mpmath.cos(t / 2) ** 2
+
+
 def log_potential(x):
     """Ω(x) = ∫ ln|x − λ| ρ_sc(λ) dλ by tanh-sinh quadrature at the current precision.
 
@@ -66,8 +73,8 @@ def log_potential(x):
     x = mpmath.mpf(x)
 
     def f(t):
-        d = abs(x - 2 * mpmath.cos(t))
-        # d rounds to 0 only at a node next to the endpoint where |x| = 2; there sin²t·ln d → 0
+        d = abs(_gap(x, t))
+        # d is 0 only at the singular point, which tanh-sinh never evaluates (kept for safety)
         return mpmath.log(d) * mpmath.sin(t) ** 2 if d != 0 else mpmath.mpf(0)
     if abs(x) < 2:
         pts = [0, mpmath.acos(x / 2), mpmath.pi]
@@ -79,19 +86,21 @@ def log_potential(x):
 def log_potential_derivative(x):
     """Ω'(x) = ∫ ρ_sc(λ)/(x − λ) dλ (a principal value for |x| < 2) by quadrature.
 
-    Inside the support the singularity is subtracted: ∫ (ρ(λ) − ρ(x))/(x − λ) dλ + ρ(x) ln((2+x)/(2−x)).
+    Inside the support the principal value is folded onto the window |λ − x| < δ, δ the distance to
+    the nearer edge: ∫_0^δ (ρ(x − s) − ρ(x + s))/s ds, plus the regular integral over the rest.
     """
     x = mpmath.mpf(x)
     if abs(x) >= 2:
         def f(t):
-            # at |x| = 2 the integrand tends to (1 ± cos t)/2; a node whose denominator rounds to
-            # zero sits where the tanh-sinh weight is below the working precision, so 0 is exact enough
-            den = x - 2 * mpmath.cos(t)
+            den = _gap(x, t)
             return mpmath.sin(t) ** 2 / den if den != 0 else mpmath.mpf(0)
         return 2 / mpmath.pi * mpmath.quad(f, [0, mpmath.pi / 2, mpmath.pi])
-    rx = _rho(x)
-    g = lambda lam: (_rho(lam) - rx) / (x - lam) if lam != x else mpmath.mpf(0)
-    return mpmath.quad(g, [-2, x, 2]) + rx * mpmath.log((2 + x) / (2 - x))
+    delta = min(x + 2, 2 - x)
+    folded = mpmath.quad(lambda s: (_rho(x - s) - _rho(x + s)) / s, [0, delta])
+    if x == 0:
+        return folded
+    rest = [x + delta, 2] if x < 0 else [-2, x - delta]
+    return folded + mpmath.quad(lambda lam: _rho(lam) / (x - lam), rest)
 
 
 def top_eigenvalue_rate(t):

@@ -63,9 +63,9 @@ def _check_u(u):
     """Finite real energies (scalar or array); the first bad one is named in the error."""
     arr = np.asarray(u)
     if arr.dtype.kind not in "biuf" or arr.dtype.kind == "b":
-        flat = arr.ravel()
+        flat = arr.ravel().tolist()  # Python objects, so the message shows 'a', not np.str_('a')
         bad = next((v for v in flat if isinstance(v, bool) or not isinstance(v, numbers.Real)),
-                   flat[0] if flat.size else u)
+                   flat[0] if flat else u)
         raise ParameterError("u", bad, "(-inf, inf)")
     arr = arr.astype(float)
     if arr.size == 0:

@@ -1,0 +1,17 @@
+"""The docstring examples of validation.curvature run (pytest's doctest collection covers
+rmtheory/ only, so they are run from here)."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = ["operators", "lanczos", "slq", "kpm", "trace", "exact", "determinism", "metrics"]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    module = importlib.import_module(f"validation.curvature.{name}")
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{name} has no example"
+    assert result.failed == 0

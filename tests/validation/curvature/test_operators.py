@@ -1,0 +1,220 @@
+"""Operators: closed forms (linear model), batch weighting, dtypes, strategies, errors."""
+
+import numpy as np
+import pytest
+import torch
+from torch.utils.data import DataLoader, TensorDataset
+
+from rmtheory._params import ParameterError
+from validation.curvature import (
+    NotTwiceDifferentiableError, exact_matrix, fisher, ggn, hessian,
+)
+
+from .conftest import tanh_mlp
+
+
+def linear_problem(P=40, d=6, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    X = torch.randn(P, d, generator=gen, dtype=torch.float64)
+    y = torch.randn(P, 1, generator=gen, dtype=torch.float64)
+    model = torch.nn.Linear(d, 1, bias=False).double()
+    return model, X, y
+
+
+def half_mse(out, t):
+    return 0.5 * ((out - t) ** 2).sum() / len(t)
+
+
+@pytest.mark.parametrize("strategy", ["reuse", "vmap", "auto"])
+def test_linear_model_hessian_is_gram_matrix(strategy):
+    model, X, y = linear_problem()
+    H = hessian(model, half_mse, (X, y), strategy=strategy)
+    M = H.matmat(torch.eye(6, dtype=torch.float64))
+    assert torch.allclose(M, X.T @ X / len(X), rtol=1e-13, atol=1e-14)
+
+
+def test_ggn_equals_hessian_for_linear_model_and_mse():
+    gen = torch.Generator().manual_seed(3)
+    X = torch.randn(30, 4, generator=gen, dtype=torch.float64)
+    y = torch.randn(30, 3, generator=gen, dtype=torch.float64)
+    model = torch.nn.Linear(4, 3).double()
+    loss = torch.nn.MSELoss()
+    Hm = exact_matrix(hessian(model, loss, (X, y)))
+    Gm = exact_matrix(ggn(model, loss, (X, y)))
+    assert torch.allclose(Hm, Gm, rtol=1e-12, atol=1e-13)
+
+
+def test_ggn_differs_from_hessian_for_nonlinear_model(small_problem):
+    model, loss, X, y = small_problem
+    Hm = exact_matrix(hessian(model, loss, (X, y)))
+    Gm = exact_matrix(ggn(model, loss, (X, y)))
+    assert not torch.allclose(Hm, Gm, atol=1e-6)
+    assert torch.linalg.eigvalsh(Gm).min() > -1e-12  # the GGN of a convex loss is PSD
+
+
+@pytest.mark.parametrize("factory", [hessian, ggn, fisher])
+def test_unequal_batches_weighted_like_full_batch(small_problem, factory):
+    model, loss, X, y = small_problem
+    loader = DataLoader(TensorDataset(X, y), batch_size=10, shuffle=False)  # 10, 10, 3
+    full = factory(model, loss, (X, y))
+    batched = factory(model, loss, loader)
+    assert batched.num_batches == 3 and batched.num_samples == 23
+    V = torch.randn(full.shape[0], 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    assert torch.allclose(batched.matmat(V), full.matmat(V), rtol=1e-11, atol=1e-13)
+
+
+def test_sum_reduction_weights_batches_by_one(small_problem):
+    model, _, X, y = small_problem
+    loss = torch.nn.CrossEntropyLoss(reduction="sum")
+    loader = DataLoader(TensorDataset(X, y), batch_size=7)
+    V = torch.randn(39, 2, dtype=torch.float64)
+    assert torch.allclose(hessian(model, loss, loader).matmat(V), hessian(model, loss, (X, y)).matmat(V),
+                          rtol=1e-11, atol=1e-12)
+
+
+def test_fisher_is_mean_of_per_sample_gradient_outer_products(small_problem):
+    model, loss, X, y = small_problem
+    F = exact_matrix(fisher(model, loss, (X, y)))
+    G = []
+    for i in range(len(X)):
+        model.zero_grad()
+        loss(model(X[i:i + 1]), y[i:i + 1]).backward()
+        G.append(torch.cat([p.grad.reshape(-1) for p in model.parameters()]))
+    G = torch.stack(G)
+    assert torch.allclose(F, G.T @ G / len(X), rtol=1e-11, atol=1e-13)
+
+
+def test_strategies_agree_and_match_torch_func_hessian(small_problem):
+    model, loss, X, y = small_problem
+    names = [n for n, _ in model.named_parameters()]
+    params = {n: p.detach() for n, p in model.named_parameters()}
+
+    def f(flat):
+        parts, o = {}, 0
+        for n in names:
+            k = params[n].numel()
+            parts[n] = flat[o:o + k].reshape(params[n].shape)
+            o += k
+        return loss(torch.func.functional_call(model, parts, (X,)), y)
+
+    flat = torch.cat([p.reshape(-1) for p in params.values()])
+    ref = torch.func.hessian(f)(flat)
+    for strategy in ("reuse", "vmap"):
+        M = exact_matrix(hessian(model, loss, (X, y), strategy=strategy))
+        assert torch.allclose(M, ref, rtol=1e-11, atol=1e-13), strategy
+
+
+def test_auto_strategy_records_choice_and_timings(small_problem):
+    model, loss, X, y = small_problem
+    H = hessian(model, loss, (X, y))
+    assert H.strategy_for(4) is None
+    H.matmat(torch.randn(39, 4, dtype=torch.float64))
+    assert H.strategy_for(4) in ("reuse", "vmap") and set(H.timings[4]) == {"reuse", "vmap"}
+
+
+def test_auto_falls_back_when_a_strategy_fails():
+    # torch's forward-over-reverse through mse_loss fails ("ZeroTensors are immutable") on some
+    # versions; "auto" must then use the reverse-over-reverse strategy.
+    model, X, y = linear_problem()
+    H = hessian(model, torch.nn.MSELoss(), (X, y))
+    M = H.matmat(torch.eye(6, dtype=torch.float64))
+    assert torch.allclose(M, 2 * X.T @ X / len(X), rtol=1e-12)
+
+
+def test_float32_model_float64_operator(small_problem):
+    model, loss, X, y = small_problem
+    m32 = tanh_mlp([5, 4, 3], dtype=torch.float32)
+    m32.load_state_dict({k: v.float() for k, v in model.state_dict().items()})
+    H32 = hessian(m32, loss, (X.float(), y))
+    H64 = hessian(m32, loss, (X.float(), y), dtype=torch.float64)
+    assert H32.dtype == torch.float32 and H64.dtype == torch.float64
+    ref = exact_matrix(hessian(model, loss, (X, y)))
+    assert torch.allclose(exact_matrix(H64), ref, rtol=1e-6, atol=1e-7)  # weights were rounded to fp32
+    assert torch.allclose(exact_matrix(H32), exact_matrix(H64), rtol=1e-4, atol=1e-5)
+    assert next(m32.parameters()).dtype == torch.float32  # the model is not modified
+
+
+def test_matvec_numpy_and_scipy_bridge(small_problem):
+    model, loss, X, y = small_problem
+    H = hessian(model, loss, (X, y))
+    v = np.random.default_rng(0).standard_normal(39)
+    out = H.matvec(v)
+    assert isinstance(out, np.ndarray) and out.shape == (39,)
+    S = H.to_scipy()
+    assert S.shape == (39, 39) and S.dtype == np.float64
+    assert np.allclose(S @ v, out, rtol=1e-12)
+    assert np.allclose(S.matmat(np.stack([v, v], 1))[:, 1], out, rtol=1e-12)
+    assert torch.allclose(H @ torch.as_tensor(v), torch.as_tensor(out))
+    assert H.device == torch.device("cpu")
+
+
+def test_batchnorm_evaluated_in_eval_mode_and_mode_restored():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.BatchNorm1d(6), torch.nn.Tanh(),
+                                torch.nn.Dropout(0.5), torch.nn.Linear(6, 2)).double()
+    X = torch.randn(16, 4, dtype=torch.float64)
+    y = torch.randint(0, 2, (16,))
+    model(X)  # give BatchNorm non-trivial running statistics
+    model.train()
+    H = hessian(model, torch.nn.CrossEntropyLoss(), (X, y))
+    M1 = exact_matrix(H)
+    assert model.training  # restored
+    model.eval()
+    M2 = exact_matrix(hessian(model, torch.nn.CrossEntropyLoss(), (X, y)))
+    assert torch.allclose(M1, M2, rtol=1e-12)  # deterministic: Dropout off, running statistics
+
+
+def test_gradient_matches_autograd(small_problem):
+    model, loss, X, y = small_problem
+    g = hessian(model, loss, DataLoader(TensorDataset(X, y), batch_size=9)).gradient()
+    model.zero_grad()
+    loss(model(X), y).backward()
+    ref = torch.cat([p.grad.reshape(-1) for p in model.parameters()])
+    assert torch.allclose(g, ref, rtol=1e-12, atol=1e-15)
+
+
+# -- errors ------------------------------------------------------------------------------------------
+
+def test_model_without_parameters_is_refused():
+    with pytest.raises(ParameterError, match="model .* no trainable parameters"):
+        hessian(torch.nn.Tanh(), torch.nn.MSELoss(), (torch.randn(3, 2), torch.randn(3, 2)))
+
+
+def test_frozen_model_is_refused(small_problem):
+    model, loss, X, y = small_problem
+    for p in model.parameters():
+        p.requires_grad_(False)
+    with pytest.raises(ParameterError, match="requires_grad"):
+        hessian(model, loss, (X, y))
+
+
+@pytest.mark.parametrize("loss_fn", [torch.nn.L1Loss(), lambda out, t: torch.clamp(1 - out * t.sign(), min=0).mean(),
+                                     lambda out, t: (out - t).abs().max()])
+def test_piecewise_linear_loss_is_refused(loss_fn):
+    model, X, y = linear_problem()
+    with pytest.raises(NotTwiceDifferentiableError, match="zero second derivative"):
+        hessian(model, loss_fn, (X, y))
+    hessian(model, loss_fn, (X, y), check_loss=False)  # the escape hatch exists
+
+
+def test_non_differentiable_loss_is_refused(small_problem):
+    model, _, X, y = small_problem
+    with pytest.raises(NotTwiceDifferentiableError, match="does not depend differentiably"):
+        hessian(model, lambda out, t: (out.argmax(1) != t).float().mean(), (X, y))
+
+
+def test_bad_inputs_name_parameter_value_and_range(small_problem):
+    model, loss, X, y = small_problem
+    with pytest.raises(ParameterError, match=r"dtype = torch.float16 is outside the allowed range"):
+        hessian(model, loss, (X, y), dtype=torch.float16)
+    with pytest.raises(ParameterError, match=r"data = '23 inputs and 5 targets'"):
+        hessian(model, loss, (X, y[:5]))
+    with pytest.raises(ParameterError, match=r"loss_fn.reduction = 'none'"):
+        hessian(model, torch.nn.CrossEntropyLoss(reduction="none"), (X, y))
+    with pytest.raises(ParameterError, match=r"strategy = 'fast'"):
+        hessian(model, loss, (X, y), strategy="fast")
+    with pytest.raises(ParameterError, match=r"data = 'Tensor'"):
+        hessian(model, loss, X)
+    H = hessian(model, loss, (X, y))
+    with pytest.raises(ParameterError, match=r"V.shape = \(38, 2\) is outside the allowed range \(39, k\)"):
+        H.matmat(torch.zeros(38, 2, dtype=torch.float64))

@@ -1,0 +1,414 @@
+"""Curvature matrices as linear operators: the Hessian, the generalized Gauss-Newton matrix and the
+empirical Fisher of an ``nn.Module`` + loss + data, over the full dataset.
+
+Pattern: curvlinops (``curvlinops/_torch_base.py``): a curvature matrix is a linear operator whose
+one routine is the block product ``matmat(V)`` (V of shape dim × k); Lanczos, SLQ, KPM, traces and
+top-k work on any object with ``shape``, ``dtype`` and ``matmat``. The flat parameter vector is the
+concatenation of ``model.named_parameters()`` with ``requires_grad=True``, in that order.
+
+Conventions (stated once, used everywhere):
+
+* The curvature is that of the full-dataset loss ``L = Σ_b w_b loss_fn(model(x_b), y_b)`` with
+  ``w_b = n_b/N`` for ``reduction="mean"`` and 1 for ``"sum"`` (see :mod:`._data`).
+* The model is evaluated in eval mode (BatchNorm with running statistics, Dropout off) and restored
+  afterwards; its parameters are never modified and no ``.grad`` is written.
+* ``dtype`` (default: the model's) is the dtype of every product; parameters, floating buffers and
+  floating inputs are cast to it, so a float32 model gives a float64 operator on request.
+  ``device`` is the model's.
+
+Example (a linear model's Hessian is XᵀX/P, here with MSE summed over the one output):
+
+>>> import torch
+>>> from validation.curvature import hessian
+>>> X = torch.randn(50, 3, dtype=torch.float64); y = torch.randn(50, 1, dtype=torch.float64)
+>>> model = torch.nn.Linear(3, 1, bias=False).double()
+>>> H = hessian(model, lambda out, t: 0.5 * ((out - t) ** 2).sum() / len(t), (X, y))
+>>> bool(torch.allclose(H.matmat(torch.eye(3, dtype=torch.float64)), X.T @ X / 50))
+True
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import torch
+from torch.func import grad, jvp
+
+from rmtheory._params import Integer, OneOf, ParameterError, check
+from validation.curvature._data import Batches, make_batches
+from validation.curvature.products import (
+    HESSIAN_STRATEGIES, FisherVmap, GGNVmap, ParamSpace, _Model, eval_mode,
+)
+
+__all__ = ["CurvatureOperator", "MatrixOperator", "ModelCurvature", "hessian", "ggn", "fisher",
+           "NotTwiceDifferentiableError"]
+
+
+class NotTwiceDifferentiableError(ValueError):
+    """The loss (or the model) has no usable second derivative for a curvature matrix."""
+
+
+class CurvatureOperator:
+    """A symmetric linear operator on flat vectors: ``shape``, ``dtype``, ``device``, ``matmat``.
+
+    Subclasses implement ``_matmat(V)`` for a tensor ``V`` (dim × k) already of the operator's dtype
+    and device. ``matmat`` and ``matvec`` accept tensors or NumPy arrays and return the same kind.
+    """
+
+    shape: tuple
+    dtype: torch.dtype
+    device: torch.device
+
+    def _matmat(self, V: torch.Tensor) -> torch.Tensor:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def matmat(self, V):
+        """``A @ V`` for a block ``V`` of shape (dim, k)."""
+        as_numpy = isinstance(V, np.ndarray)
+        T = torch.as_tensor(V)
+        if T.ndim != 2 or T.shape[0] != self.shape[1]:
+            raise ParameterError("V.shape", tuple(T.shape), f"({self.shape[1]}, k)")
+        if T.shape[1] == 0:
+            out = torch.zeros(self.shape[0], 0, dtype=self.dtype, device=self.device)
+        else:
+            out = self._matmat(T.to(device=self.device, dtype=self.dtype))
+        return out.cpu().numpy() if as_numpy else out
+
+    def matvec(self, v):
+        """``A @ v`` for a vector of shape (dim,)."""
+        as_numpy = isinstance(v, np.ndarray)
+        t = torch.as_tensor(v)
+        if t.ndim != 1 or t.shape[0] != self.shape[1]:
+            raise ParameterError("v.shape", tuple(t.shape), f"({self.shape[1]},)")
+        out = self.matmat(t[:, None])[:, 0]
+        return out.cpu().numpy() if as_numpy else out
+
+    def __matmul__(self, V):
+        return self.matvec(V) if getattr(V, "ndim", 2) == 1 else self.matmat(V)
+
+    def to_scipy(self):
+        """A ``scipy.sparse.linalg.LinearOperator`` (NumPy in and out, symmetric)."""
+        from scipy.sparse.linalg import LinearOperator
+
+        np_dtype = torch.empty(0, dtype=self.dtype).numpy().dtype
+
+        def mm(X):
+            X = np.asarray(X)
+            return self.matmat(np.ascontiguousarray(X.reshape(self.shape[1], -1), dtype=np_dtype))
+
+        def mv(x):
+            return mm(np.asarray(x).reshape(-1, 1))[:, 0]
+
+        return LinearOperator(self.shape, matvec=mv, rmatvec=mv, matmat=mm, rmatmat=mm,
+                              dtype=np_dtype)
+
+    def __repr__(self):
+        return f"{type(self).__name__}(shape={self.shape}, dtype={self.dtype}, device={self.device})"
+
+
+class MatrixOperator(CurvatureOperator):
+    """A dense symmetric matrix as an operator: for tests, and to run the algorithms on a matrix.
+
+    >>> import torch
+    >>> from validation.curvature import MatrixOperator
+    >>> MatrixOperator(torch.diag(torch.tensor([1.0, 2.0]))).matvec(torch.ones(2))
+    tensor([1., 2.])
+    """
+
+    def __init__(self, A):
+        A = torch.as_tensor(A)
+        if A.ndim != 2 or A.shape[0] != A.shape[1]:
+            raise ParameterError("A.shape", tuple(A.shape), "a square matrix (n, n)")
+        self.A = A
+        self.shape = tuple(A.shape)
+        self.dtype = A.dtype
+        self.device = A.device
+
+    def _matmat(self, V):
+        return self.A @ V
+
+
+class ModelCurvature(CurvatureOperator):
+    """Common machinery of the Hessian, GGN and Fisher operators of a model.
+
+    Attributes: ``num_samples``, ``num_batches``, ``reduction``, ``space`` (the parameter layout,
+    ``space.names``), ``strategy`` (the product strategy in use, per block size).
+    """
+
+    kind = "curvature"
+
+    def __init__(self, model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True,
+                 block_size=32):
+        if not isinstance(model, torch.nn.Module):
+            raise ParameterError("model", type(model).__name__, "a torch.nn.Module")
+        if not callable(loss_fn):
+            raise ParameterError("loss_fn", type(loss_fn).__name__, "a callable loss_fn(output, target)")
+        named = {n: p for n, p in model.named_parameters() if p.requires_grad}
+        if not named:
+            raise ParameterError("model", type(model).__name__,
+                                 "a module with at least one parameter with requires_grad=True",
+                                 "it has no trainable parameters, so there is no curvature to measure")
+        first = next(iter(named.values()))
+        if dtype is None:
+            dtype = first.dtype
+        dtype = check("dtype", dtype, OneOf((torch.float32, torch.float64)))
+        self.device = first.device
+        self.dtype = dtype
+        self.model, self.loss_fn = model, loss_fn
+        self.reduction = getattr(loss_fn, "reduction", "mean")
+        self.data: Batches = make_batches(data, self.reduction, dtype, self.device)
+        self.num_samples, self.num_batches = self.data.num_samples, self.data.num_batches
+        params = {n: p.detach().to(dtype) for n, p in named.items()}
+        buffers = {n: (b.detach().to(dtype) if b.is_floating_point() else b)
+                   for n, b in model.named_buffers()}
+        self._fn = _Model(model, loss_fn, params, buffers)
+        self.space = ParamSpace(params)
+        self.shape = (self.space.dim, self.space.dim)
+        self.strategy = check("strategy", strategy, OneOf(self._strategies()))
+        self.block_size = check("block_size", block_size, Integer(1, None))
+        self._chosen: dict[int, object] = {}
+        self._impl: dict[str, object] = {}
+        self._failed: set[str] = set()
+        self.strategy_errors: dict[str, str] = {}
+        self.timings: dict[int, dict[str, float]] = {}
+        if check_loss:
+            with eval_mode(model):
+                self._check_twice_differentiable()
+
+    # -- strategies ---------------------------------------------------------------------------
+    def _strategies(self):
+        return ("auto",) + tuple(self._factories())
+
+    def _factories(self) -> dict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _get(self, name):
+        if name not in self._impl:
+            # Caching a graph across calls only pays (and only fits) when the data are one batch.
+            self._impl[name] = self._factories()[name](self._fn, self.space,
+                                                      self.data.num_batches == 1)
+        return self._impl[name]
+
+    def _apply(self, impl, V):
+        out = None
+        for x, y, w in self.data:
+            part = impl(x, y, w, V)
+            out = part if out is None else out.add_(part)
+        return out
+
+    def gradient(self) -> torch.Tensor:
+        """The flat gradient of the full-dataset loss at the model's parameters (dim,)."""
+        total = None
+        with eval_mode(self.model):
+            for x, y, w in self.data:
+                leaves = {n: p.detach().requires_grad_(True) for n, p in self._fn.params.items()}
+                loss = w * self._fn.loss(leaves, x, y)
+                g = torch.autograd.grad(loss, list(leaves.values()), allow_unused=True)
+                flat = self.space.flatten([gi if gi is not None else torch.zeros_like(p)
+                                           for gi, p in zip(g, leaves.values())])
+                total = flat if total is None else total + flat
+        return total
+
+    def _matmat(self, V):
+        k = V.shape[1]
+        if k > self.block_size:
+            # Bounded memory: the vmap strategy holds k tangent copies of every activation.
+            return torch.cat([self._matmat(V[:, s:s + self.block_size])
+                              for s in range(0, k, self.block_size)], dim=1)
+        with eval_mode(self.model):
+            try:
+                if self.strategy != "auto":
+                    return self._apply(self._get(self.strategy), V)
+                if k not in self._chosen:
+                    return self._autotune(V)
+                return self._apply(self._chosen[k], V)
+            except RuntimeError as err:
+                raise _explain(err) from err
+
+    def _autotune(self, V):
+        """Time each strategy on this block size (second run: the first builds graphs) and keep
+        the faster; the result of the last run is returned, so no product is wasted. A strategy
+        that fails (a model or loss outside what vmap or forward-mode supports) is skipped."""
+        names = [n for n in self._factories() if n not in self._failed]
+        times, results, errors = {}, {}, {}
+        for name in names:
+            impl = self._get(name)
+            try:
+                self._apply(impl, V)
+                if len(names) > 1:
+                    t0 = time.perf_counter()
+                    results[name] = self._apply(impl, V)
+                    if V.device.type == "cuda":
+                        torch.cuda.synchronize(V.device)
+                    times[name] = time.perf_counter() - t0
+                else:
+                    results[name], times[name] = self._apply(impl, V), 0.0
+            except RuntimeError as err:
+                errors[name] = err
+                self._failed.add(name)
+                self._impl.pop(name, None)
+        if not times:
+            raise next(iter(errors.values()))
+        best = min(times, key=times.get)
+        self._chosen[V.shape[1]] = self._get(best)
+        self.timings[V.shape[1]] = times
+        self.strategy_errors.update({n: str(e).splitlines()[0] for n, e in errors.items()})
+        for name in names:  # free the cached graph of the loser
+            if name != best and name in self._impl and all(
+                    self._impl[name] is not c for c in self._chosen.values()):
+                del self._impl[name]
+        return results[best]
+
+    def strategy_for(self, k: int) -> str | None:
+        """The strategy used for blocks of ``k`` probes (None until the first such block)."""
+        if self.strategy != "auto":
+            return self.strategy
+        impl = self._chosen.get(k)
+        return None if impl is None else impl.name
+
+    # -- checks ---------------------------------------------------------------------------------
+    def _check_twice_differentiable(self):
+        """Refuse losses whose second derivative autodiff cannot give (on a few samples).
+
+        Detectable here: (1) the loss does not depend differentiably on the parameters (argmax,
+        round, comparisons, ``.detach()``: no gradient path); (2) the loss, as a function of the model
+        output, has a second derivative that is identically zero along a random direction while its
+        first derivative is not constant: a piecewise-linear loss (L1, hinge) or one built from
+        non-differentiable ops, whose Hessian/GGN autodiff returns as zero and misses the kinks;
+        (3) ops without a double-backward formula (torch raises; re-raised with their name).
+        Not detectable: kinks inside the model (ReLU), where the Hessian exists almost everywhere,
+        which is the usual convention.
+        """
+        x, y, _ = next(iter(self.data))
+        x, y = x[:8], (y[:8] if isinstance(y, torch.Tensor) and y.ndim > 0 else y)
+        fn = self._fn
+        leaves = {n: p.detach().requires_grad_(True) for n, p in fn.params.items()}
+        try:
+            out = fn.output(leaves, x)
+            loss = fn.loss_fn(out, y)
+        except Exception as err:  # noqa: BLE001 - report any failure of the user's callables
+            raise ParameterError("loss_fn", type(fn.loss_fn).__name__,
+                                 "a callable loss_fn(model(inputs), targets)",
+                                 f"calling it on the first batch failed: {err}") from err
+        if not isinstance(loss, torch.Tensor) or loss.numel() != 1:
+            raise ParameterError("loss_fn", "a non-scalar result", "a scalar loss (reduction 'mean' or 'sum')")
+        if not loss.requires_grad:
+            raise NotTwiceDifferentiableError(
+                "loss_fn(model(inputs), targets) does not depend differentiably on the model's "
+                "parameters (no gradient path: argmax, round, comparisons or .detach() in the model "
+                "or the loss?); there is no curvature to measure")
+        if not out.requires_grad:
+            return
+        z = out.detach().requires_grad_(True)
+        try:
+            gz = torch.autograd.grad(fn.loss_fn(z, y), z, create_graph=True)[0]
+        except RuntimeError as err:
+            raise _explain(err) from err
+        gen = torch.Generator(device="cpu").manual_seed(0)
+        u = torch.randn(z.shape, generator=gen, dtype=z.dtype).to(z.device)
+        if gz.requires_grad:
+            try:
+                hz = torch.autograd.grad(gz, z, u, allow_unused=True)[0]
+            except RuntimeError as err:
+                raise _explain(err) from err
+        else:
+            hz = None
+        if hz is None or not torch.any(hz != 0):
+            constant = not torch.any(gz != gz.reshape(-1)[0]) if gz.numel() else True
+            if not constant:
+                raise NotTwiceDifferentiableError(
+                    "loss_fn has a zero second derivative with respect to the model output along a "
+                    "random direction while its gradient varies: it is piecewise linear (L1, hinge, "
+                    "max) or built from non-differentiable ops (sign, round, clamp at a boundary), "
+                    "so autodiff would return a Hessian/GGN that misses its kinks. Use a smooth loss "
+                    "(MSE, cross-entropy, Huber with the samples inside its quadratic zone), or "
+                    "pass check_loss=False if this is intended")
+
+
+def _explain(err: RuntimeError) -> Exception:
+    msg = str(err)
+    if "not implemented" in msg.lower() and "derivative" in msg.lower():
+        return NotTwiceDifferentiableError(
+            "an operation in the model or the loss has no second-derivative (double-backward) "
+            f"formula in torch, so its Hessian cannot be formed by autodiff: {msg.splitlines()[0]}")
+    if "vmap" in msg.lower() or "batching rule" in msg.lower() or "functorch" in msg.lower():
+        return RuntimeError(f"{msg.splitlines()[0]} — the model or loss is not vmap-compatible "
+                            "(in-place ops on inputs, .item(), data-dependent control flow); for the "
+                            "Hessian use strategy='reuse', which needs no vmap")
+    return err
+
+
+class HessianOperator(ModelCurvature):
+    """Hessian of the full-dataset loss (see :func:`hessian`)."""
+
+    kind = "hessian"
+
+    def _factories(self):
+        return HESSIAN_STRATEGIES
+
+
+class GGNOperator(ModelCurvature):
+    """Generalized Gauss-Newton matrix Σ_b w_b J_bᵀ H_ℓ J_b (see :func:`ggn`)."""
+
+    kind = "ggn"
+
+    def _factories(self):
+        return {"vmap": GGNVmap}
+
+
+class FisherOperator(ModelCurvature):
+    """Empirical Fisher c Σ_n ∇ℓ_n ∇ℓ_nᵀ (see :func:`fisher`)."""
+
+    kind = "fisher"
+
+    def _factories(self):
+        return {"vmap": lambda fn, space, cache: FisherVmap(fn, space, cache, self.reduction)}
+
+
+def hessian(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True) -> HessianOperator:
+    """The Hessian of the full-dataset loss as a linear operator.
+
+    Parameters
+    ----------
+    model : torch.nn.Module
+        Evaluated in eval mode; its trainable parameters (``requires_grad=True``) are the variables.
+    loss_fn : callable
+        ``loss_fn(model(inputs), targets)`` → scalar, e.g. ``nn.CrossEntropyLoss()``. Its
+        ``reduction`` attribute ("mean", the default when absent, or "sum") sets the batch weights.
+    data : (inputs, targets) or iterable of (inputs, targets)
+        One batch, or a DataLoader (iterated on every product; it must yield the same samples each
+        time — :func:`validation.curvature.check_determinism` verifies that).
+    dtype : torch.float32 or torch.float64, optional
+        Dtype of the products (default: the model's).
+    strategy : {"auto", "reuse", "vmap"}
+        Product strategy (:mod:`validation.curvature.products`); "auto" times both on the first
+        block of each size and keeps the faster.
+    check_loss : bool
+        Refuse losses autodiff cannot differentiate twice (see ``_check_twice_differentiable``).
+
+    Source: Pearlmutter (1994), "Fast exact multiplication by the Hessian", Neural Comput. 6(1).
+    Example: see the module docstring (a linear model's Hessian equals XᵀX/P).
+    """
+    return HessianOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss)
+
+
+def ggn(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True) -> GGNOperator:
+    """The generalized Gauss-Newton matrix ``Σ_b w_b J_bᵀ (∇²_z ℓ) J_b`` as a linear operator.
+
+    Same parameters as :func:`hessian`. Equals the Hessian when the model is linear in its
+    parameters. Source: Schraudolph (2002), "Fast curvature matrix-vector products for second-order
+    gradient descent", Neural Comput. 14(7), §3 (eq. 7).
+    """
+    return GGNOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss)
+
+
+def fisher(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True) -> FisherOperator:
+    """The empirical Fisher ``c Σ_n ∇ℓ_n ∇ℓ_nᵀ`` as a linear operator.
+
+    ``ℓ_n`` is ``loss_fn`` on sample ``n`` alone; ``c = 1/N`` for ``reduction="mean"`` and 1 for
+    ``"sum"``. Needs a vmap-compatible model (per-sample losses). Same parameters as
+    :func:`hessian`. Source: Kunstner, Balles & Hennig (2019), "Limitations of the empirical Fisher
+    approximation for natural gradient descent", NeurIPS, eq. (2).
+    """
+    return FisherOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss)

@@ -58,6 +58,19 @@ def test_density_table_is_default(capsys):
     (["density", "mp(0.5)", "--points", "abc"], "--points = 'abc'"),
     (["density"], "required: LAW"),
     (["nonsense"], "invalid choice"),
+    (["complexity", "--p", "1", "--u", "0"], "p = 1 is outside the allowed range [2, inf] (integers)"),
+    (["complexity", "--p", "2.5", "--u", "0"], "p = 2.5 is outside the allowed range [2, inf] (integers)"),
+    (["complexity", "--p", "3", "--index", "-1", "--u", "0"], "--index = -1 is outside the allowed range [0, inf]"),
+    (["complexity", "--p", "3", "--u", "nan"], "--u = nan is outside the allowed range (-inf, inf)"),
+    (["complexity", "--p", "3", "--grid", "1", "0", "3"], "--grid B = 0 is outside the allowed range (1, inf)"),
+    (["complexity", "--p", "3", "--thresholds", "-2"], "--thresholds = -2 is outside the allowed range [0, 500]"),
+    (["complexity", "--mixture", "3:0.5,4", "--u", "0"], "--mixture = '3:0.5,4' is not of the form"),
+    (["complexity", "--mixture", "1:0.5", "--u", "0"], "mixture degree = 1 is outside the allowed range [2, inf]"),
+    (["complexity", "--mixture", "3:-1", "--u", "0"], "mixture weight of degree 3 = -1"),
+    (["complexity", "--p", "3", "--method", "closed", "--mixture", "3:1"], "not allowed with argument"),
+    (["complexity", "--mixture", "3:0.5,4:0.5", "--method", "closed", "--u", "0"], "method = 'closed'"),
+    (["complexity", "--p", "3"], "give one of --u U, --grid A B N or --thresholds K"),
+    (["complexity", "--u", "0"], "one of the arguments --p --mixture is required"),
 ])
 def test_bad_input_exits_2_with_one_line(args, fragment):
     out = run_cli(*args)

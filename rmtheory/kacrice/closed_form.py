@@ -3,9 +3,9 @@
 Source: A. Auffinger, G. Ben Arous, J. Černý, "Random matrices and complexity of spin glasses",
 Comm. Pure Appl. Math. 66 (2013) 165–201 (arXiv:1003.1129), Section 2:
 
-* threshold energy  E_∞ = 2 √((p−1)/p)                                   (their eq. (2.4))
+* threshold energy  E_∞ = 2 √((p−1)/p)
 * Legendre-type function, for u ≤ −E_∞,
-      I_1(u) = −(u/E_∞²) √(u² − E_∞²) − ln(−u + √(u² − E_∞²)) + ln E_∞   (their eq. (2.7))
+      I_1(u) = −(u/E_∞²) √(u² − E_∞²) − ln(−u + √(u² − E_∞²)) + ln E_∞
 * index-k complexity (Theorem 2.5), for critical values below Nu:
       Θ_{k,p}(u) = ½ ln(p−1) − (p−2)/(4(p−1)) u² − (k+1) I_1(u)   if u ≤ −E_∞,
                  = ½ ln(p−1) − (p−2)/p                            if u ≥ −E_∞;
@@ -60,7 +60,7 @@ def _e_inf(p, m):
 
 
 def e_inf(p, dps=None):
-    """E_∞ = 2√((p−1)/p), ABC eq. (2.4); an mpf at ``dps`` digits when ``dps`` is given."""
+    """E_∞ = 2√((p−1)/p) (ABC Section 2); an mpf at ``dps`` digits when ``dps`` is given."""
     if dps is None:
         return 2.0 * math.sqrt((p - 1) / p)
     with mpmath.workdps(dps):
@@ -74,7 +74,7 @@ def _i1(u, e, m):
 
 
 def i1(u, p, dps=None):
-    """ABC's I_1(u), eq. (2.7), defined for u ≤ −E_∞; NaN (or mpmath nan) above."""
+    """ABC's I_1(u) (Section 2), defined for u ≤ −E_∞; NaN (or mpmath nan) above."""
     if dps is None:
         e = e_inf(p)
         return _i1(float(u), e, math) if u <= -e else math.nan

@@ -1,9 +1,9 @@
 """The Hessian at a critical point of given energy: a shifted semicircle, and the index it implies.
 
-Source: Auffinger, Ben Arous & Černý (2013), CPAM 66, Section 3 (Lemma 3.2: conditionally on
-H_N(σ) = N u at a critical point, the Hessian of the pure p-spin model is
-√(2(N−1)p(p−1)) M − N p u I with M a GOE); Auffinger & Ben Arous (2013), Ann. Probab. 41,
-Section 3 for mixtures. Derivation in our normalization: :mod:`.kac_rice_integral`.
+Source: Auffinger, Ben Arous & Černý (2013), CPAM 66, Section 3 (conditionally on H_N(σ) = N u
+at a critical point, the Hessian of the pure p-spin model is a GOE shifted by a multiple of u);
+Auffinger & Ben Arous (2013), Ann. Probab. 41, for mixtures. The derivation in our normalization,
+from the covariance, is in :mod:`.kac_rice_integral`.
 
 The law returned is the N → ∞ spectrum of the Riemannian Hessian of H_N on the sphere of radius √N,
 ∇²_sph H(σ) = P ∇²H(σ) P − (σ·∇H(σ)/N) P with P the projector on σ^⊥, at a *typical* critical point

@@ -23,7 +23,7 @@ gradient density (2πNν')^{−(N−1)/2}) then gives, to exponential order,
 
 where Ω(x) = ∫ ln|x − λ| ρ_sc(λ) dλ is the log-potential of the semicircle (the rate of
 E|det(M − x)|), J(t) = ½ ∫_2^t √(s² − 4) ds is the large-deviation rate of one GOE eigenvalue at
-t > 2 (Ben Arous, Dembo & Guionnet 2001; ABC Theorem A.1 for the k-th), the sup runs over x ≤ −2 for
+t > 2 (Ben Arous, Dembo & Guionnet 2001; ABC 2013 prove the LDP of the k-th), the sup runs over x ≤ −2 for
 a finite index k (k eigenvalues of M pushed below x) and over all x for the total count (k = 0
 term absent), and for α = 0 the sup is replaced by x = c v. The cumulative complexity is
 Θ_k(u) = C + sup_{v ≤ u} G_k(v). G_k is concave, so the sup is at v = u when G_k'(u) ≥ 0 and at the

@@ -1,7 +1,7 @@
 """The spherical spin glass: pure p-spin and mixed models, with the ABC normalization.
 
-Convention (Auffinger, Ben Arous & Černý 2013, CPAM 66, eq. (1.1); Auffinger & Ben Arous 2013,
-Ann. Probab. 41, eq. (1.1)). σ lies on the sphere of radius √N in R^N, and
+Convention (Auffinger, Ben Arous & Černý 2013, CPAM 66, Section 1; Auffinger & Ben Arous 2013,
+Ann. Probab. 41, Section 1). σ lies on the sphere of radius √N in R^N, and
 
     H_N(σ) = Σ_p a_p N^{−(p−1)/2} Σ_{i_1..i_p} J_{i_1..i_p} σ_{i_1} ··· σ_{i_p},   J iid N(0, 1),
 
@@ -16,9 +16,9 @@ What holds for which model:
 * pure p-spin (any ν = a² q^p): ABC's closed forms (:mod:`.closed_form`), thresholds
   E_0 > E_1 > … > E_∞ (zeros of Θ_k), Hessian at a critical point of energy u a semicircle of
   variance p(p−1) centred at −p u (for a² = 1);
-* mixed models: the same Kac-Rice variational formula (:mod:`.kac_rice_integral`, AB 2013 Thm 1.1
-  and 1.2 in their notation), evaluated numerically; Θ_k is then *not* flat above −E_∞ (minima of
-  positive complexity can exist above the threshold, AB 2013 Section 2), E_∞ is AB's
+* mixed models: the same Kac-Rice variational formula (:mod:`.kac_rice_integral`, the form of AB 2013's
+  main theorems), evaluated numerically; Θ_k is then *not* flat above −E_∞ (for
+  ν = ½q³ + ½q⁴ the local complexity of minima peaks at u = −1.68, above −E_∞ = −1.6905), E_∞ is AB's
   (ν'' + ν'² − ν')/(ν'√ν'') for ν(1) = 1, and the Hessian's centre is the large-deviation optimum of
   the radial curvature, not −u ν'/ν. No closed form is claimed for mixtures.
 
@@ -177,7 +177,7 @@ class SphericalSpinGlass:
     def energy_threshold(self, dps=None):
         """E_∞ > 0: below −E_∞ critical points are minima-dominated (Hessian bulk above 0).
 
-        Pure: 2√((p−1)/p)·√ν(1) (ABC eq. (2.4)). Mixed: (νν'' + ν'² − νν')/(ν'√ν'') at 1, AB's E'_∞
+        Pure: 2√((p−1)/p)·√ν(1) (ABC Section 2). Mixed: (νν'' + ν'² − νν')/(ν'√ν'') at 1, AB's E'_∞
         for ν(1) = 1 (the point where the dominant Hessian shift reaches the bulk edge; checked
         against :func:`.kac_rice_integral.threshold_energy`). An mpf at ``dps`` digits if given.
         """

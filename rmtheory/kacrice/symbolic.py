@@ -1,6 +1,6 @@
 """The pure p-spin complexities as sympy expressions: for display, differentiation and exact cases.
 
-Same formulas as :mod:`.closed_form` (Auffinger, Ben Arous & Černý 2013, CPAM 66, eq. (2.4), (2.7),
+Same formulas as :mod:`.closed_form` (Auffinger, Ben Arous & Černý 2013, CPAM 66, Section 2,
 Theorems 2.5 and 2.8), written once in sympy with symbols ``u`` (energy per spin), ``p`` (degree)
 and ``k`` (index). Pass a number for ``p`` to get exact expressions of one model.
 

@@ -1,7 +1,7 @@
 """Energy thresholds of a spherical spin glass: E_∞ and the bottom energies E_k (zeros of Θ_k).
 
-Source: Auffinger, Ben Arous & Černý (2013), CPAM 66, Section 2 (eq. (2.4), Theorem 2.5 and
-Figure 2): for the pure p-spin model (p ≥ 3) each Θ_{k,p} has exactly one zero −E_k below −E_∞,
+Source: Auffinger, Ben Arous & Černý (2013), CPAM 66, Section 2 (Theorem 2.5 and the discussion
+after it): for the pure p-spin model (p ≥ 3) each Θ_{k,p} has exactly one zero −E_k below −E_∞,
 and E_0 > E_1 > E_2 > … > E_∞ = 2√((p−1)/p), E_k → E_∞. With E[number of index-k critical points
 below N u] = e^{N Θ_k(u) + o(N)}, there are exponentially few of them below −E_k, so −E_0 is the
 annealed lower bound on the ground-state energy per spin (it equals the ground state for pure

@@ -178,3 +178,13 @@ def test_mixed_threshold_matches_auffinger_ben_arous():
     m = SphericalSpinGlass(mixture={3: 0.5, 4: 0.5})
     assert m.energy_threshold() == pytest.approx((9 + 3.5**2 - 3.5) / (3.5 * 3), abs=1e-15)
     assert abs(float(kr.threshold_energy(*m.covariance, dps=30)) - m.energy_threshold()) < 1e-14
+
+
+def test_mixed_minima_keep_growing_above_the_threshold():
+    """Unlike the pure model, a mixture's Θ_0 is not flat above −E_∞: the radial curvature fluctuates
+    at the large-deviation scale (α > 0), so minima exist above the threshold at exponential order."""
+    m = SphericalSpinGlass(mixture={3: 0.5, 4: 0.5})
+    e = m.energy_threshold()
+    below, above, far = (float(m.complexity(x, 0)) for x in (-e, -e + 0.02, 0.0))
+    assert below < above and abs(far - above) < 1e-12  # peak between −E_∞ and −E_∞ + 0.02
+    assert float(m.complexity(-e + 0.02, 0, cumulative=False)) > float(m.complexity(-e, 0, cumulative=False))

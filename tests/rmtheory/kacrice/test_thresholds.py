@@ -43,7 +43,7 @@ def test_thresholds_by_closed_form_and_integral_agree_to_1e12(p):
 
 
 def test_published_ground_state_of_the_3_spin():
-    # ABC 2013 (after Thm 2.5): −E_0 ≈ −1.657 for p = 3, the Crisanti-Sommers 1RSB ground state
+    # ABC 2013, Section 2: −E_0 ≈ −1.657 for p = 3, the 1RSB ground-state energy of the physics literature
     assert SphericalSpinGlass(3).energy_thresholds(1)[0] == pytest.approx(1.657, abs=5e-4)
 
 

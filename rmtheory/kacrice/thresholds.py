@@ -101,24 +101,16 @@ def energy_thresholds(model, kmax: int, method: str = "auto", dps: int = 30) -> 
             theta = lambda u, k: _kr.complexity(nu, d, dd, u, k, True, dps)
         e_k = []
         for k in range(kmax):
-            at_threshold = theta(-e_inf, k)
             if model.is_pure and model.p == 2:
                 e_k.append(e_inf)
                 continue
+            at_threshold = theta(-e_inf, k)
             if at_threshold <= 0:
-                if model.is_pure:  # pragma: no cover - Θ_k(−E_∞) = ½ln(p−1) − (p−2)/p > 0 for p ≥ 3
-                    raise ArithmeticError(f"Θ_{k}(−E_∞) = {at_threshold} ≤ 0")
-                # a mixture may have its index-k zero above −E_∞: bracket upward
-                hi, step = -e_inf, mpmath.mpf(1) / 8
-                while theta(hi, k) <= 0:
-                    hi += step
-                    step *= 2
-                    if hi > 10 * e_inf:
-                        raise ArithmeticError(f"Θ_{k} has no zero: index-{k} critical points are "
-                                              "exponentially rare at every energy")
-                e_k.append(-_zero(lambda u: theta(u, k), -hi))
-            else:
-                e_k.append(-_zero(lambda u: theta(u, k), e_inf))
+                # never seen for p ≥ 3 (Θ_k(−E_∞) = ½ln(p−1) − (p−2)/p > 0) nor for the mixtures
+                # tried (near-p = 2 ones included); refuse rather than guess where the zero is
+                raise ArithmeticError(f"Θ_{k}(−E_∞) = {mpmath.nstr(at_threshold, 5)} ≤ 0 for {model!r}: "
+                                      "the zero of Θ_k is not below −E_∞; not supported")
+            e_k.append(-_zero(lambda u: theta(u, k), e_inf))
     if model.is_pure and model.p == 2:
         notes.append("p = 2: Θ_k vanishes on [-E_inf, inf), so every E_k equals E_inf")
     return ThresholdTable(repr(model), float(e_inf), tuple(float(e) for e in e_k),

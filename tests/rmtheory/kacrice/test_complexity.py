@@ -42,6 +42,7 @@ def test_integral_matches_mp_closed_form_to_its_precision(p, index, u):
     assert abs(a - b) < mpmath.mpf(10) ** -38
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model, u, index", [
     (SphericalSpinGlass(3), -1.8, None),
     (SphericalSpinGlass(4), -1.9, 2),
@@ -121,6 +122,7 @@ def test_complexity_is_continuous_and_ordered_by_index():
     assert np.allclose(m.complexity(u), rows[0], atol=1e-15)  # below −E_∞ minima dominate
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("index", [None, 1])
 def test_cumulative_is_running_max_of_local(index):
     """Θ(u) = sup_{v ≤ u} local(v): checked by brute force on a grid, for a pure and a mixed model."""
@@ -152,12 +154,14 @@ def test_one_term_mixture_is_a_rescaled_pure_model():
             assert abs(m.complexity(u, index) - ref) < 1e-15
 
 
+@pytest.mark.slow
 def test_mixed_scaling_invariance():
     a, b = SphericalSpinGlass(mixture={3: 0.5, 4: 0.5}), SphericalSpinGlass(mixture={3: 2.0, 4: 2.0})
     for index, u in [(None, -1.7), (0, -1.75), (1, -2.0)]:
         assert abs(float(a.complexity(u, index)) - float(b.complexity(2 * u, index))) < 1e-13
 
 
+@pytest.mark.slow
 def test_mixed_total_complexity_is_half_log_ratio():
     # AB 2013: (1/N) ln E[all critical points] → ½ ln(ν''(1)/ν'(1))
     m = SphericalSpinGlass(mixture={2: 0.2, 3: 0.5, 5: 0.3})
@@ -165,6 +169,7 @@ def test_mixed_total_complexity_is_half_log_ratio():
     assert m.total_complexity() == pytest.approx(0.5 * math.log((0.4 + 3 + 6) / (0.4 + 1.5 + 1.5)))
 
 
+@pytest.mark.slow
 def test_nearly_pure_mixture_approaches_pure_model():
     pure = SphericalSpinGlass(3)
     for eps, tol in [(1e-3, 5e-3), (1e-6, 5e-6)]:
@@ -180,6 +185,7 @@ def test_mixed_threshold_matches_auffinger_ben_arous():
     assert abs(float(kr.threshold_energy(*m.covariance, dps=30)) - m.energy_threshold()) < 1e-14
 
 
+@pytest.mark.slow
 def test_mixed_minima_keep_growing_above_the_threshold():
     """Unlike the pure model, a mixture's Θ_0 is not flat above −E_∞: the radial curvature fluctuates
     at the large-deviation scale (α > 0), so minima exist above the threshold at exponential order."""

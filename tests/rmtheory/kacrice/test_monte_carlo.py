@@ -73,22 +73,25 @@ def test_tangent_hessian_at_a_random_point_is_the_shifted_goe():
 
 
 @pytest.fixture(scope="module")
-def descent():
+def descent():  # the tests using it are marked slow
     """n = 100, 3 Hamiltonians × 8 random starts (about 3 s on one core)."""
     return mc.threshold_check(100, starts=8, samples=3, rng=20240601)
 
 
+@pytest.mark.slow
 def test_descent_converges_to_minima(descent):
     assert descent.converged_fraction == 1.0
     assert np.all(descent.lambda_min > 0)           # every reached point is a local minimum
 
 
+@pytest.mark.slow
 def test_hessian_at_reached_points_is_the_kac_rice_law(descent):
     # criterion fixed in advance: KS p ≥ 0.01 at every reached point
     assert descent.ks_passed, descent.summary()
     assert descent.ks_pvalues.shape == (3, 8)
 
 
+@pytest.mark.slow
 def test_ks_rejects_the_law_of_a_wrong_energy(descent):
     """Negative control: the same reached Hessians against the law at u = 0 (random-start energy)
     and against the reached-energy law shifted by 1.5: both must be rejected at every point.
@@ -106,6 +109,7 @@ def test_ks_rejects_the_law_of_a_wrong_energy(descent):
             assert not ks_test(lam, Semicircle(law.variance, law.center + 1.5)).passed(0.01)
 
 
+@pytest.mark.slow
 def test_reached_energy_is_near_the_threshold_not_near_zero(descent):
     """Regression guard, not the verdict. The criterion fixed in advance, |gap| ≤ 0.03 + n^{-2/3}
     (0.076 at n = 100), is borderline at this size (the benchmark measured +0.075); it is judged on

@@ -27,6 +27,7 @@ def test_e_inf_symbolic_in_p():
     assert sympy.simplify(symbolic.e_inf_from_covariance() - e) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("p", [3, 4])
 def test_thresholds_by_closed_form_and_integral_agree_to_1e12(p):
     m = SphericalSpinGlass(p)
@@ -70,6 +71,7 @@ def test_p2_thresholds_collapse_to_e_inf():
     assert t.notes
 
 
+@pytest.mark.slow
 def test_mixed_thresholds_are_zeros_of_the_integral_route():
     m = SphericalSpinGlass(mixture={3: 0.5, 4: 0.5})
     t = m.energy_thresholds(2, dps=15)

@@ -14,11 +14,13 @@ Example::
 from rmtheory._params import ParameterError
 from rmtheory.expr import ExpressionError, parse_law
 from rmtheory.laws import MarchenkoPastur, Semicircle, SpectralLaw
-from rmtheory import kacrice
+from rmtheory.free import Atoms, EmpiricalLaw, free_add, free_mul
+from rmtheory import ensembles, free, kacrice, stats
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ParameterError", "ExpressionError", "parse_law",
-    "SpectralLaw", "Semicircle", "MarchenkoPastur",
+    "SpectralLaw", "Semicircle", "MarchenkoPastur", "Atoms", "EmpiricalLaw",
+    "free_add", "free_mul", "ensembles", "free", "kacrice", "stats",
 ]

@@ -225,6 +225,18 @@ class SpectralLaw:
                                     limit=200, epsabs=1e-14, epsrel=1e-12)[0]
         return float(total)
 
+    def exact_moments(self, order: int) -> list:
+        """[m_1..m_order] as exact rationals where the law's formulas allow (``fractions.Fraction``).
+
+        The default converts the float moments to the binary rationals they are; closed-form laws
+        override it to compute from their parameters exactly, so free cumulants and moments of
+        free convolutions built from them are exact.
+        """
+        from rmtheory.free.transforms import exact_number
+
+        order = check("order", order, Integer(0, None))
+        return [exact_number(float(self.moment(k))) for k in range(1, order + 1)]
+
     def mean(self) -> float:
         return float(self.moment(1))
 
@@ -262,6 +274,30 @@ class SpectralLaw:
                 val += 1j * integrate.quad(f, a, b, args=(1,), limit=400)[0]
             flat_out[i] = val
         return out
+
+    def stieltjes_derivative(self, z):
+        """g'(z) = ∫ ρ(x)/(x − z)² dx + Σ w/(loc − z)², for z off the support."""
+        z = np.asarray(z, dtype=complex)
+        out = np.array(self._stieltjes_derivative(z), dtype=complex)
+        return _scalar(out)
+
+    def _stieltjes_derivative(self, z: np.ndarray) -> np.ndarray:
+        """Fallback: Cauchy's integral formula on a circle around z that avoids the real axis.
+
+        g'(z) = (1/N) Σ_k g(z + r e^{iθ_k}) e^{−iθ_k} / r with r half the distance to the
+        support (or to the real axis); the trapezoid rule on a circle converges like 2^{−N}.
+        """
+        lo, hi = self._hull()
+        dist_axis = np.abs(z.imag)
+        dist_hull = np.maximum(np.maximum(lo - z.real, z.real - hi), 0.0)
+        radius = 0.5 * np.maximum(dist_axis, dist_hull)
+        if np.any(radius == 0):
+            raise ValueError("stieltjes_derivative needs z off the support (Im z ≠ 0 or z outside the hull)")
+        n = 64
+        phase = np.exp(2j * np.pi * np.arange(n) / n)
+        ring = z[..., None] + radius[..., None] * phase
+        values = np.asarray(self.stieltjes(ring), dtype=complex)
+        return np.mean(values / phase, axis=-1) / radius
 
     # ----------------------------------------------------------------- Monte-Carlo
     def sample(self, n: int, rng=None) -> np.ndarray:

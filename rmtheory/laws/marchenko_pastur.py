@@ -113,12 +113,25 @@ class MarchenkoPastur(SpectralLaw):
         c = self.ratio
         return float(self.variance**k * sum(narayana(k, j) * c ** (j - 1) for j in range(1, k + 1)))
 
+    def exact_moments(self, order):
+        from fractions import Fraction
+
+        c, v = Fraction(self.ratio), Fraction(self.variance)
+        return [v**k * sum(narayana(k, j) * c ** (j - 1) for j in range(1, k + 1)) for k in range(1, order + 1)]
+
     def _stieltjes(self, z):
         s2, c = self.variance, self.ratio
         # √((z − a)(z − b)) as a product of principal roots: ~ z at infinity, cut on [a, b]
         root = np.sqrt(z - self.lower_edge) * np.sqrt(z - self.upper_edge)
         # at z = 0 the conjugate form gives E[1/X] = 1/(σ²(1 − ratio)) for ratio < 1, a pole otherwise
         return stable_quadratic_root(c * s2 * z, z - s2 * (1 - c), root)
+
+    def _stieltjes_derivative(self, z):
+        # differentiate c σ² z g² + (z − σ²(1 − c)) g + 1 = 0: g' = −(c σ² g² + g)/root
+        s2, c = self.variance, self.ratio
+        g = self._stieltjes(z)
+        root = np.sqrt(z - self.lower_edge) * np.sqrt(z - self.upper_edge)
+        return -(c * s2 * g * g + g) / root
 
     def _sample(self, n, rng):
         columns = max(1, int(round(n / self.ratio)))

@@ -67,10 +67,23 @@ class Semicircle(SpectralLaw):
         return float(sum(comb(k, 2 * j) * self.center ** (k - 2 * j) * catalan(j) * self.variance**j
                          for j in range(k // 2 + 1)))
 
+    def exact_moments(self, order):
+        from fractions import Fraction
+
+        c, v = Fraction(self.center), Fraction(self.variance)
+        return [sum(comb(k, 2 * j) * c ** (k - 2 * j) * catalan(j) * v**j for j in range(k // 2 + 1))
+                for k in range(1, order + 1)]
+
     def _stieltjes(self, z):
         w = z - self.center
         root = np.sqrt(w - self.radius) * np.sqrt(w + self.radius)  # ~ w at infinity, cut on the support
         return stable_quadratic_root(self.variance, w, root)
+
+    def _stieltjes_derivative(self, z):
+        # differentiate σ²g² + w g + 1 = 0: g' = −g/(2σ²g + w) = −g/root
+        w = z - self.center
+        root = np.sqrt(w - self.radius) * np.sqrt(w + self.radius)
+        return -self._stieltjes(z) / root
 
     def _sample(self, n, rng):
         lam = ensembles.beta_hermite_eigenvalues(n, beta=1.0, rng=rng)

@@ -94,10 +94,13 @@ class LanczosProcess:
         Q = self.Q if self.keep_basis else self._Q[:, max(0, self.m - 2):self.m]
         if Q.shape[1] == 0:
             return w
+        w = w.clone()
         for _ in range(2):
             before = torch.linalg.vector_norm(w, dim=1)
-            c = torch.bmm(Q, w[:, :, None])
-            w = w - torch.bmm(Q.transpose(1, 2), c)[:, :, 0]
+            # One matrix-vector pair per probe: batched bmm with a single column is several times
+            # slower on CPU, and this loop is memory-bound (it streams the float64 basis).
+            for i in range(self.k):
+                w[i].addmv_(Q[i].T, Q[i] @ w[i], alpha=-1.0)
             after = torch.linalg.vector_norm(w, dim=1)
             if not torch.any(after < _ETA * before):
                 break

@@ -38,7 +38,7 @@ from torch.func import grad, jvp
 from rmtheory._params import Integer, OneOf, ParameterError, check
 from validation.curvature._data import Batches, make_batches
 from validation.curvature.products import (
-    HESSIAN_STRATEGIES, FisherVmap, GGNVmap, ParamSpace, _Model, eval_mode,
+    HESSIAN_STRATEGIES, FisherVmap, GGNVmap, HessianSequential, ParamSpace, _Model, eval_mode,
 )
 
 __all__ = ["CurvatureOperator", "MatrixOperator", "ModelCurvature", "hessian", "ggn", "fisher",
@@ -220,30 +220,32 @@ class ModelCurvature(CurvatureOperator):
             try:
                 if self.strategy != "auto":
                     return self._apply(self._get(self.strategy), V)
-                if k not in self._chosen:
+                if self._bucket(k) not in self._chosen:
                     return self._autotune(V)
-                return self._apply(self._chosen[k], V)
+                return self._apply(self._chosen[self._bucket(k)], V)
             except RuntimeError as err:
                 raise _explain(err) from err
 
     def _autotune(self, V):
-        """Time each strategy on this block size (second run: the first builds graphs) and keep
-        the faster; the result of the last run is returned, so no product is wasted. A strategy
-        that fails (a model or loss outside what vmap or forward-mode supports) is skipped."""
+        """Choose the fastest strategy on this block: each candidate runs on the first
+        ``min(k, 4)`` columns twice (the first run builds graphs, caches and work buffers) and the
+        second run is timed; the winner's timed columns are kept and it computes the rest, so the
+        choice costs a few dozen products once per operator and block size. A strategy that fails
+        (a model or loss outside what vmap or forward-mode supports) is skipped and remembered."""
+        k = V.shape[1]
+        kk = min(k, 4)
         names = [n for n in self._factories() if n not in self._failed]
         times, results, errors = {}, {}, {}
         for name in names:
             impl = self._get(name)
             try:
-                self._apply(impl, V)
                 if len(names) > 1:
-                    t0 = time.perf_counter()
-                    results[name] = self._apply(impl, V)
-                    if V.device.type == "cuda":
-                        torch.cuda.synchronize(V.device)
-                    times[name] = time.perf_counter() - t0
-                else:
-                    results[name], times[name] = self._apply(impl, V), 0.0
+                    self._apply(impl, V[:, :kk])
+                t0 = time.perf_counter()
+                results[name] = self._apply(impl, V[:, :kk])
+                if V.device.type == "cuda":
+                    torch.cuda.synchronize(V.device)
+                times[name] = time.perf_counter() - t0
             except RuntimeError as err:
                 errors[name] = err
                 self._failed.add(name)
@@ -251,20 +253,27 @@ class ModelCurvature(CurvatureOperator):
         if not times:
             raise next(iter(errors.values()))
         best = min(times, key=times.get)
-        self._chosen[V.shape[1]] = self._get(best)
-        self.timings[V.shape[1]] = times
+        self._chosen[self._bucket(k)] = self._get(best)
+        self.timings[self._bucket(k)] = times
         self.strategy_errors.update({n: str(e).splitlines()[0] for n, e in errors.items()})
-        for name in names:  # free the cached graph of the loser
+        for name in names:  # free the cached graph of a loser no block size uses
             if name != best and name in self._impl and all(
                     self._impl[name] is not c for c in self._chosen.values()):
                 del self._impl[name]
-        return results[best]
+        if kk == k:
+            return results[best]
+        return torch.cat([results[best], self._apply(self._chosen[self._bucket(k)], V[:, kk:])], dim=1)
+
+    @staticmethod
+    def _bucket(k: int) -> int:
+        """Block sizes that share one strategy choice: 1, 2, 3 and 4 or more."""
+        return min(k, 4)
 
     def strategy_for(self, k: int) -> str | None:
         """The strategy used for blocks of ``k`` probes (None until the first such block)."""
         if self.strategy != "auto":
             return self.strategy
-        impl = self._chosen.get(k)
+        impl = self._chosen.get(self._bucket(k))
         return None if impl is None else impl.name
 
     # -- checks ---------------------------------------------------------------------------------
@@ -345,7 +354,10 @@ class HessianOperator(ModelCurvature):
     kind = "hessian"
 
     def _factories(self):
-        return HESSIAN_STRATEGIES
+        out = {n: f for n, f in HESSIAN_STRATEGIES.items() if n != "sequential"}
+        if HessianSequential.supports(self._fn, self.space):
+            out["sequential"] = HessianSequential
+        return out
 
 
 class GGNOperator(ModelCurvature):
@@ -381,9 +393,10 @@ def hessian(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=Tru
         time — :func:`validation.curvature.check_determinism` verifies that).
     dtype : torch.float32 or torch.float64, optional
         Dtype of the products (default: the model's).
-    strategy : {"auto", "reuse", "vmap"}
-        Product strategy (:mod:`validation.curvature.products`); "auto" times both on the first
-        block of each size and keeps the faster.
+    strategy : {"auto", "reuse", "vmap", "sequential"}
+        Product strategy (:mod:`validation.curvature.products`; "sequential" only for
+        ``nn.Sequential`` MLPs with CrossEntropyLoss/MSELoss); "auto" times the available ones on
+        the first block of each size and keeps the fastest.
     check_loss : bool
         Refuse losses autodiff cannot differentiate twice (see ``_check_twice_differentiable``).
 

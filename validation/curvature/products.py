@@ -155,7 +155,213 @@ class HessianVmap:
         return self.space.join(vmap(one)(self.space.split(V)), V.shape[1])
 
 
-HESSIAN_STRATEGIES = {"reuse": HessianReuse, "vmap": HessianVmap}
+class HessianSequential:
+    """Forward-over-reverse written out for ``nn.Sequential`` MLPs: Linear layers and elementwise
+    activations (Tanh, Sigmoid, ReLU, Identity) under ``CrossEntropyLoss`` or ``MSELoss``.
+
+    The same recurrences as ``"vmap"`` (Pearlmutter's R-operator applied to backpropagation:
+    ``dh = da Wᵀ + a vWᵀ + vb``, ``da = σ'(h) dh``; ``dgz = ∇²_z ℓ dz``; ``dga = dgh W + gh vW``,
+    ``dgh = σ'(h) dga + σ''(h) ga dh``; ``dgW = dghᵀ a + ghᵀ da``), but the primal quantities
+    (activations, backprop signals, σ', σ''·ga, softmax) are cached across calls when the data are
+    one batch, and the probes of a block are laid out as ``(samples, probes, width)`` so that every
+    product with a weight matrix is a single matrix multiplication over all probes, with no
+    per-probe copies. Offered only when the model and loss are of this form (:meth:`supports`).
+    """
+
+    name = "sequential"
+    _ACTS = ("Tanh", "Sigmoid", "ReLU", "Identity")
+    buffer_bytes = 32 * 2 ** 20
+
+    def __init__(self, fn: _Model, space: ParamSpace, cache: bool):
+        self.fn, self.space, self.cache = fn, space, cache
+        self._primal = None
+        self._bufs = {}
+        self._layers = []  # (kind, module index, weight name, bias name)
+        for i, mod in enumerate(fn.model):
+            if isinstance(mod, torch.nn.Linear):
+                self._layers.append(("linear", i, f"{i}.weight",
+                                     f"{i}.bias" if mod.bias is not None else None))
+            else:
+                self._layers.append((type(mod).__name__, i, None, None))
+
+    @classmethod
+    def supports(cls, fn: _Model, space: ParamSpace) -> bool:
+        model, loss = fn.model, fn.loss_fn
+        if type(model) is not torch.nn.Sequential or fn.buffers:
+            return False
+        expected = []
+        for i, mod in enumerate(model):
+            if isinstance(mod, torch.nn.Linear):
+                expected += [f"{i}.weight"] + ([f"{i}.bias"] if mod.bias is not None else [])
+            elif type(mod).__name__ not in cls._ACTS:
+                return False
+        if expected != space.names or not expected:
+            return False
+        if type(loss) is torch.nn.CrossEntropyLoss:
+            return loss.weight is None and loss.label_smoothing == 0.0
+        return type(loss) is torch.nn.MSELoss
+
+    def _forward_backward(self, x, y, w):
+        if x.ndim != 2:
+            raise RuntimeError("the sequential strategy needs inputs of shape (samples, features)")
+        p = self.fn.params
+        acts, derivs, curv, sig = [], [], [], []
+        a = x
+        for kind, i, wn, bn in self._layers:
+            if kind == "linear":
+                acts.append(a)
+                a = torch.nn.functional.linear(a, p[wn], p[bn] if bn else None)
+            else:
+                h = a
+                if kind == "Tanh":
+                    a = torch.tanh(h)
+                    d1 = 1 - a * a
+                    d2 = -2 * a * d1
+                elif kind == "Sigmoid":
+                    a = torch.sigmoid(h)
+                    d1 = a * (1 - a)
+                    d2 = d1 * (1 - 2 * a)
+                elif kind == "ReLU":
+                    a = torch.relu(h)
+                    d1 = (h > 0).to(h.dtype)
+                    d2 = None
+                else:
+                    d1, d2 = None, None
+                derivs.append((d1, d2))
+        z, n = a, a.shape[0]
+        loss = self.fn.loss_fn
+        if isinstance(loss, torch.nn.CrossEntropyLoss):
+            if torch.any((y < 0) | (y >= z.shape[1])):
+                raise RuntimeError("the sequential strategy needs class-index targets in range")
+            s = w / n if loss.reduction == "mean" else w
+            prob = torch.softmax(z, dim=1)
+            gz = prob.clone()
+            gz[torch.arange(n), y] -= 1
+            gz *= s
+            out = ("ce", s, prob[:, None, :])
+        else:
+            s = (w / z.numel() if loss.reduction == "mean" else w) * 2
+            gz = s * (z - y)
+            out = ("mse", s, None)
+        # Backward primal: backprop signals at every linear output (gh) and activation output (ga).
+        g = gz
+        gh_list, ga_coef = [], []
+        li, ai = len(acts), len(derivs)
+        for kind, i, wn, bn in reversed(self._layers):
+            if kind == "linear":
+                li -= 1
+                gh_list.append(g)
+                g = g @ p[wn]
+            else:
+                ai -= 1
+                d1, d2 = derivs[ai]
+                ga_coef.append(None if d2 is None else (g * d2)[:, None, :])
+                g = g if d1 is None else g * d1
+        gh_list.reverse()
+        ga_coef.reverse()
+        derivs = [(None if d1 is None else d1[:, None, :]) for d1, _ in derivs]
+        return acts, derivs, ga_coef, gh_list, out
+
+    def __call__(self, x, y, w, V: torch.Tensor) -> torch.Tensor:
+        if self.cache and self._primal is not None:
+            primal = self._primal
+        else:
+            with torch.no_grad():
+                primal = self._forward_backward(x, y, w)
+            if self.cache:
+                self._primal = primal
+        with torch.no_grad():
+            # As many probes per pass as keep each (samples × probes × width) buffer under
+            # ``buffer_bytes``: more probes per pass means larger matrix products.
+            n = x.shape[0]
+            width = max(max(self.fn.params[wn].shape) for kind, _, wn, _ in self._layers if wn)
+            per_probe = n * width * V.element_size()
+            c = max(1, min(V.shape[1], self.buffer_bytes // max(per_probe, 1)))
+            if V.shape[1] <= c:
+                return self._tangent(primal, V)
+            return torch.cat([self._tangent(primal, V[:, s:s + c]) for s in range(0, V.shape[1], c)], 1)
+
+    def _buf(self, key, shape, like):
+        """A cached work buffer: the tangents are rewritten in place on every call, so no large
+        allocation is made (and no page is faulted in) after the first call."""
+        buf = self._bufs.get(key)
+        if buf is None or buf.shape != shape or buf.dtype != like.dtype or buf.device != like.device:
+            buf = torch.empty(shape, dtype=like.dtype, device=like.device)
+            self._bufs[key] = buf
+        return buf
+
+    def _tangent(self, primal, V):
+        acts, d1s, cs, ghs, (kind_out, s, prob) = primal
+        p = self.fn.params
+        k = V.shape[1]
+        parts = self.space.split(V)
+        n = acts[0].shape[0]
+        buf = self._buf
+        # Forward tangent, layout (n, k, width): products with W act on (n·k, width) matrices,
+        # products with the probes' weights on (n, k·width) ones; both are single GEMMs.
+        da = None
+        dhs, da_in, li, ai = [], [], 0, 0
+        for kind, i, wn, bn in self._layers:
+            if kind == "linear":
+                da_in.append(da)  # the tangent of this layer's input (None: the data)
+                a, W, vW = acts[li], p[wn], parts[wn]  # vW: (k, out, in)
+                out_dim, in_dim = W.shape
+                dh = buf(("dh", li, k), (n, k * out_dim), a)
+                torch.mm(a, vW.permute(2, 0, 1).reshape(in_dim, k * out_dim), out=dh)
+                if da is not None:
+                    dh.view(n * k, out_dim).addmm_(da.reshape(n * k, in_dim), W.T)
+                dh = dh.view(n, k, out_dim)
+                if bn:
+                    dh.add_(parts[bn][None])
+                li += 1
+                da = dh
+            else:
+                dhs.append(da)
+                d1 = d1s[ai]
+                if d1 is not None:
+                    da = torch.mul(da, d1, out=buf(("da", ai, k), da.shape, da))
+                ai += 1
+        dz = da
+        if kind_out == "ce":
+            dgz = torch.mul(prob, dz, out=buf(("dgz", k), dz.shape, dz))
+            dgz.addcmul_(prob, dgz.sum(-1, keepdim=True), value=-1).mul_(s)
+        else:
+            dgz = dz * s
+        # Backward tangent.
+        out = {}
+        g = dgz
+        li, ai = len(acts), len(d1s)
+        for kind, i, wn, bn in reversed(self._layers):
+            if kind == "linear":
+                li -= 1
+                a, W, vW, gh = acts[li], p[wn], parts[wn], ghs[li]
+                out_dim, in_dim = W.shape
+                # dgW = dghᵀ a + ghᵀ da_in
+                dgW = torch.mm(g.reshape(n, k * out_dim).T, a).view(k, out_dim, in_dim)
+                if da_in[li] is not None:
+                    t = torch.mm(gh.T, da_in[li].reshape(n, k * in_dim),
+                                 out=buf(("ghda", li, k), (out_dim, k * in_dim), a))
+                    dgW.add_(t.view(out_dim, k, in_dim).transpose(0, 1))
+                out[wn] = dgW
+                if bn:
+                    out[bn] = g.sum(0)
+                if li > 0:
+                    # dga = dgh W + gh vW
+                    nxt = buf(("dga", li, k), (n * k, in_dim), a)
+                    torch.mm(g.reshape(n * k, out_dim), W, out=nxt)
+                    nxt.view(n, k * in_dim).addmm_(gh, vW.permute(1, 0, 2).reshape(out_dim, k * in_dim))
+                    g = nxt.view(n, k, in_dim)
+            else:
+                ai -= 1
+                d1, c = d1s[ai], cs[ai]
+                if d1 is not None:
+                    g = torch.mul(g, d1, out=buf(("dgh", ai, k), g.shape, g))
+                if c is not None:
+                    g = g.addcmul_(c, dhs[ai]) if d1 is not None else g + c * dhs[ai]
+        return self.space.join(out, k)
+
+
+HESSIAN_STRATEGIES = {"reuse": HessianReuse, "vmap": HessianVmap, "sequential": HessianSequential}
 
 
 class GGNVmap:

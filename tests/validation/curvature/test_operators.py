@@ -99,9 +99,35 @@ def test_strategies_agree_and_match_torch_func_hessian(small_problem):
 
     flat = torch.cat([p.reshape(-1) for p in params.values()])
     ref = torch.func.hessian(f)(flat)
-    for strategy in ("reuse", "vmap"):
+    for strategy in ("reuse", "vmap", "sequential"):
         M = exact_matrix(hessian(model, loss, (X, y), strategy=strategy))
         assert torch.allclose(M, ref, rtol=1e-11, atol=1e-13), strategy
+
+
+@pytest.mark.parametrize("act", ["Tanh", "Sigmoid", "ReLU", "Identity"])
+@pytest.mark.parametrize("loss", [torch.nn.CrossEntropyLoss(), torch.nn.CrossEntropyLoss(reduction="sum"),
+                                  torch.nn.MSELoss(), torch.nn.MSELoss(reduction="sum")],
+                         ids=["ce-mean", "ce-sum", "mse-mean", "mse-sum"])
+def test_sequential_strategy_matches_autograd(act, loss):
+    torch.manual_seed(0)
+    A = getattr(torch.nn, act)
+    model = torch.nn.Sequential(torch.nn.Linear(5, 4), A(), torch.nn.Linear(4, 6), A(),
+                                torch.nn.Linear(6, 3, bias=False)).double()
+    X = torch.randn(17, 5, dtype=torch.float64)
+    y = (torch.randint(0, 3, (17,)) if isinstance(loss, torch.nn.CrossEntropyLoss)
+         else torch.randn(17, 3, dtype=torch.float64))
+    ref = exact_matrix(hessian(model, loss, (X, y), strategy="reuse"))
+    H = hessian(model, loss, DataLoader(TensorDataset(X, y), batch_size=7), strategy="sequential")
+    assert torch.allclose(exact_matrix(H), ref, rtol=1e-12, atol=1e-14)
+
+
+def test_sequential_strategy_offered_only_where_it_applies():
+    X, y = torch.randn(8, 3, dtype=torch.float64), torch.randint(0, 2, (8,))
+    bn = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.BatchNorm1d(4), torch.nn.Linear(4, 2)).double()
+    with pytest.raises(ParameterError, match="strategy = 'sequential'"):
+        hessian(bn, torch.nn.CrossEntropyLoss(), (X, y), strategy="sequential")
+    mlp = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.GELU(), torch.nn.Linear(4, 2)).double()
+    assert "sequential" not in hessian(mlp, torch.nn.CrossEntropyLoss(), (X, y))._factories()
 
 
 def test_auto_strategy_records_choice_and_timings(small_problem):
@@ -109,7 +135,8 @@ def test_auto_strategy_records_choice_and_timings(small_problem):
     H = hessian(model, loss, (X, y))
     assert H.strategy_for(4) is None
     H.matmat(torch.randn(39, 4, dtype=torch.float64))
-    assert H.strategy_for(4) in ("reuse", "vmap") and set(H.timings[4]) == {"reuse", "vmap"}
+    assert H.strategy_for(4) in ("reuse", "vmap", "sequential")
+    assert set(H.timings[4]) == {"reuse", "vmap", "sequential"}
 
 
 def test_auto_falls_back_when_a_strategy_fails():

@@ -18,6 +18,21 @@ Usage::
     python benchmarks/kacrice_monte_carlo.py --json results.json   # the records, machine-readable
 
 Memory: the n^3 float64 coupling tensor is 512 MB at n = 400 (twice that while it is symmetrized).
+
+Measured (``--sizes 50 100 200 400``, defaults otherwise: seed 2024, 3 × 8 starts per n; 24 min on a
+shared 2-core machine, n = 400 alone 22 min). Every descent converged (|P∇H|/√n < 1e-6), to a minimum.
+
+    n    mean energy ± se     gap     tol(n)   energy  KS min p  λ_min range      median λ_min  edge
+    50   -1.5357 ± 0.0374   +0.0973  0.1037   pass    0.956     [0.151, 0.421]   0.258         pass
+    100  -1.5581 ± 0.0046   +0.0748  0.0764   pass    1.000     [0.056, 0.408]   0.167         FAIL (2/24 > 0.341)
+    200  -1.5822 ± 0.0072   +0.0508  0.0592   pass    1.000     [0.020, 0.231]   0.114         FAIL (1/24 > 0.215)
+    400  -1.5962 ± 0.0040   +0.0368  0.0484   pass    1.000     [0.009, 0.190]   0.057         FAIL (1/24 > 0.135)
+
+The gap to −E_∞ falls at every step, gap ≈ 0.645 n^(−0.48 ± 0.17); the median λ_min falls like
+≈ 3.5 n^(−2/3) (toward marginal stability), but the criterion fixed in advance asked *every* point to
+be within 3√6 n^(−2/3), and one or two of 24 minima exceed it at n ≥ 100. The energy criterion passes
+narrowly at n = 100. The KS check resolves only centre shifts ≳ 1.3 at n = 100 (energy errors ≳ 0.4),
+so it tests the bulk shape, not the energy.
 """
 
 from __future__ import annotations

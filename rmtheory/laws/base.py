@@ -299,6 +299,17 @@ class SpectralLaw:
         values = np.asarray(self.stieltjes(ring), dtype=complex)
         return np.mean(values / phase, axis=-1) / radius
 
+    # ----------------------------------------------------------------- polynomial method
+    def polynomial(self):
+        """The sympy polynomial P(g, z) with P(stieltjes(z), z) = 0, for algebraic laws.
+
+        Delegates to :func:`rmtheory.algebraic.polynomial`; raises
+        :class:`rmtheory.algebraic.NotAlgebraicError` for laws without one (e.g. Tracy-Widom).
+        """
+        from rmtheory.algebraic import polynomial
+
+        return polynomial(self)
+
     # ----------------------------------------------------------------- Monte-Carlo
     def sample(self, n: int, rng=None) -> np.ndarray:
         """Eigenvalues (sorted) of one n-dimensional random matrix whose spectrum follows this law."""

@@ -33,7 +33,7 @@ def exact_matrix(op, block: int = 256, return_asymmetry: bool = False):
     for s in range(0, dim, block):
         e = min(dim, s + block)
         E = torch.zeros(dim, e - s, dtype=torch.float64, device=device)
-        E[torch.arange(s, e), torch.arange(e - s)] = 1.0
+        E[torch.arange(s, e, device=device), torch.arange(e - s, device=device)] = 1.0
         M[:, s:e] = matmat64(E)
     asym = float(torch.linalg.matrix_norm(M - M.T) / max(float(torch.linalg.matrix_norm(M)), 1e-300))
     M = 0.5 * (M + M.T)

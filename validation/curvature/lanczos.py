@@ -23,6 +23,7 @@ Example (exact when the order equals the dimension):
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,7 +49,8 @@ class LanczosProcess:
     at breakdown: its Krylov space is invariant and its quadrature already exact).
     """
 
-    def __init__(self, matmat64, V0: torch.Tensor, keep_basis: bool = True, restart_seed=None):
+    def __init__(self, matmat64, V0: torch.Tensor, keep_basis: bool = True, restart_seed=None,
+                 capacity: int = 0):
         self.matmat64 = matmat64
         dim, k = V0.shape
         self.dim, self.k = dim, k
@@ -59,7 +61,8 @@ class LanczosProcess:
         self._q_prev = torch.zeros_like(self._q)
         self._beta_prev = torch.zeros(k, dtype=torch.float64, device=V0.device)
         self.keep_basis = keep_basis
-        self._Q = torch.empty(k, 0, dim, dtype=torch.float64, device=V0.device)
+        # Preallocate when the number of steps is known (SLQ): growing copies the whole basis.
+        self._Q = torch.empty(k, capacity, dim, dtype=torch.float64, device=V0.device)
         self.m = 0
         self.alpha_list, self.beta_list = [], []
         self.active = torch.ones(k, dtype=torch.bool, device=V0.device)
@@ -67,6 +70,7 @@ class LanczosProcess:
         self.restart_seed = restart_seed
         self.restarts = 0
         self.products = 0
+        self.product_seconds = 0.0
 
     @property
     def Q(self):
@@ -111,7 +115,9 @@ class LanczosProcess:
         q = self._q
         self._store(q)
         self.m += 1
+        t0 = time.perf_counter()
         w = self.matmat64(q.T.contiguous()).T.contiguous()  # (k, dim)
+        self.product_seconds += time.perf_counter() - t0
         self.products += int(self.active.sum())
         alpha = torch.einsum("kd,kd->k", q, w)
         w = w - alpha[:, None] * q - self._beta_prev[:, None] * self._q_prev
@@ -252,4 +258,5 @@ def lanczos(op, k: int = 1, which: str = "largest", tol: float = 1e-6, *, max_st
         vectors = (proc.Q[0].T @ Yk)
     return LanczosResult(eigenvalues=theta[idx].copy(), residuals=resid, eigenvectors=vectors,
                          steps=proc.m, products=proc.products, converged=converged, which=which,
-                         tol=tol, details={"restarts": proc.restarts, "dim": dim})
+                         tol=tol, details={"restarts": proc.restarts, "dim": dim,
+                                  "product_seconds": proc.product_seconds})

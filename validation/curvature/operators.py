@@ -11,7 +11,9 @@ Conventions (stated once, used everywhere):
 * The curvature is that of the full-dataset loss ``L = Σ_b w_b loss_fn(model(x_b), y_b)`` with
   ``w_b = n_b/N`` for ``reduction="mean"`` and 1 for ``"sum"`` (see :mod:`._data`).
 * The model is evaluated in eval mode (BatchNorm with running statistics, Dropout off) and restored
-  afterwards; its parameters are never modified and no ``.grad`` is written.
+  afterwards; its parameters are never modified and no ``.grad`` is written. The operator is the
+  curvature at the parameters (and buffers) *when it was built*: they are copied, so build a new
+  operator after a training step.
 * ``dtype`` (default: the model's) is the dtype of every product; parameters, floating buffers and
   floating inputs are cast to it, so a float32 model gives a float64 operator on request.
   ``device`` is the model's.
@@ -159,8 +161,10 @@ class ModelCurvature(CurvatureOperator):
         self.reduction = getattr(loss_fn, "reduction", "mean")
         self.data: Batches = make_batches(data, self.reduction, dtype, self.device)
         self.num_samples, self.num_batches = self.data.num_samples, self.data.num_batches
-        params = {n: p.detach().to(dtype) for n, p in named.items()}
-        buffers = {n: (b.detach().to(dtype) if b.is_floating_point() else b)
+        # A snapshot: the operator is the curvature at the parameters it was built with, whatever
+        # happens to the model later (cached graphs and primals would otherwise go stale silently).
+        params = {n: p.detach().to(dtype, copy=True) for n, p in named.items()}
+        buffers = {n: (b.detach().to(dtype, copy=True) if b.is_floating_point() else b.detach().clone())
                    for n, b in model.named_buffers()}
         self._fn = _Model(model, loss_fn, params, buffers)
         self.space = ParamSpace(params)

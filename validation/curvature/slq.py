@@ -166,7 +166,7 @@ def slq(op, steps: int = 100, probes: int = 10, seed: int = 0) -> SLQResult:
     probes = check_int("probes", probes, 1)
     seed = check_int("seed", seed, 0)
     V0 = rademacher(dim, probes, seed, device)
-    proc = LanczosProcess(matmat64, V0, keep_basis=True)
+    proc = LanczosProcess(matmat64, V0, keep_basis=True, capacity=steps)
     for _ in range(steps):
         proc.step()
         if not bool(proc.active.any()):
@@ -181,4 +181,5 @@ def slq(op, steps: int = 100, probes: int = 10, seed: int = 0) -> SLQResult:
         if n < steps:
             nodes[i, n:] = theta[-1]
     return SLQResult(nodes=nodes, weights=weights, dim=dim, steps=steps, probes=probes, seed=seed,
-                     products=proc.products, details={"lengths": proc.length.tolist()})
+                     products=proc.products, details={"lengths": proc.length.tolist(),
+                                                 "product_seconds": proc.product_seconds})

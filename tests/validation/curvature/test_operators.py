@@ -245,3 +245,15 @@ def test_bad_inputs_name_parameter_value_and_range(small_problem):
     H = hessian(model, loss, (X, y))
     with pytest.raises(ParameterError, match=r"V.shape = \(38, 2\) is outside the allowed range \(39, k\)"):
         H.matmat(torch.zeros(38, 2, dtype=torch.float64))
+
+
+def test_operator_is_a_snapshot_of_the_parameters(small_problem):
+    model, loss, X, y = small_problem
+    V = torch.randn(39, 2, dtype=torch.float64)
+    ops = {s: hessian(model, loss, (X, y), strategy=s) for s in ("reuse", "vmap", "sequential")}
+    before = {s: op.matmat(V) for s, op in ops.items()}
+    with torch.no_grad():
+        for p in model.parameters():
+            p.add_(1.0)
+    for s, op in ops.items():
+        assert torch.allclose(op.matmat(V), before[s], rtol=1e-13), s

@@ -300,7 +300,8 @@ def main(argv=None):
     top_peer = {}
     for name, (t, o) in out.items():
         vals = o.eigenvalues if hasattr(o, "eigenvalues") else o
-        vals = np.sort(np.array(torch.as_tensor(np.ascontiguousarray(vals)).cpu(), dtype=float))[::-1][:10]
+        vals = vals.detach().cpu().numpy() if isinstance(vals, torch.Tensor) else np.asarray(vals, float)
+        vals = np.sort(vals.astype(float))[::-1][:10]
         e = np.max(np.abs(vals - exact_top) / np.abs(exact_top))
         print(f"  {name:<13} {t:7.2f} s  error {e:.1e}")
         if e <= 1e-6:

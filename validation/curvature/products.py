@@ -15,8 +15,16 @@ Hessian strategies (Pearlmutter 1994, "Fast exact multiplication by the Hessian"
     forward and backward run once per block; the tangent work of all probes runs as batched matrix
     products.
 
-Which one is faster depends on the model, the batch and the block size, so the operators time both
-on the first block of each size and keep the faster (``strategy="auto"``). GGN and empirical Fisher
+``"sequential"``
+    Forward-over-reverse written out for ``nn.Sequential`` MLPs (Linear + Tanh/Sigmoid/ReLU/Identity,
+    cross-entropy or MSE): the primal is cached, the probes of a block share every weight GEMM, and
+    work buffers are rewritten in place. Offered only for models of that form.
+
+Which one is faster depends on the model, the batch, the block size and the device, so the
+operators time the available ones on the first block of each size and keep the fastest
+(``strategy="auto"``). On the fixture's digits MLP (26k parameters, 1,797 samples, one CPU thread)
+the per-probe cost is about 1.0 gradient for "sequential", 1.5 for "reuse" and 1.6-2.0 for "vmap",
+whose batched tangents allocate large temporaries on every call. GGN and empirical Fisher
 products use one strategy each (``vmap`` of jvp/vjp pairs), as their costs leave no choice to make.
 """
 
@@ -170,7 +178,8 @@ class HessianSequential:
 
     name = "sequential"
     _ACTS = ("Tanh", "Sigmoid", "ReLU", "Identity")
-    buffer_bytes = 8 * 2 ** 20  # ~10 probes of the fixture MLP: larger blocks make the elementwise work memory-bound
+    buffer_bytes = 8 * 2 ** 20  # probes per pass: ~10 for the fixture's MLP
+    cache_bytes = 4 * 2 ** 20  # row block: bounds the work buffers (and keeps them in cache) for any n
 
     def __init__(self, fn: _Model, space: ParamSpace, cache: bool):
         self.fn, self.space, self.cache = fn, space, cache
@@ -291,23 +300,62 @@ class HessianSequential:
         return buf
 
     def _tangent(self, primal, V):
-        acts, d1s, cs, ghs, (kind_out, s, prob) = primal
+        acts = primal[0]
         p = self.fn.params
         k = V.shape[1]
-        parts = self.space.split(V)
         n = acts[0].shape[0]
-        buf = self._buf
-        # Forward tangent, layout (n, k, width): products with W act on (n·k, width) matrices,
-        # products with the probes' weights on (n, k·width) ones; both are single GEMMs.
+        parts = self.space.split(V)
+        # Probe-weight matrices as single GEMM operands: (in, k·out) for a·vWᵀ, (out, k·in) for gh·vW.
+        vw_fwd, vw_bwd = {}, {}
+        for kind, i, wn, bn in self._layers:
+            if wn:
+                out_dim, in_dim = p[wn].shape
+                vw_fwd[wn] = parts[wn].permute(2, 0, 1).reshape(in_dim, k * out_dim)
+                vw_bwd[wn] = parts[wn].permute(1, 0, 2).reshape(out_dim, k * in_dim)
+        acc = {}
+        for kind, i, wn, bn in self._layers:
+            if wn:
+                out_dim, in_dim = p[wn].shape
+                acc[wn] = self._buf(("acc", wn, k), (k * out_dim, in_dim), V).zero_()
+                acc[("ghda", wn)] = self._buf(("accg", wn, k), (out_dim, k * in_dim), V).zero_()
+                if bn:
+                    acc[bn] = self._buf(("accb", bn, k), (k, out_dim), V).zero_()
+        # Row blocks small enough that every (rows × probes × width) temporary stays in cache:
+        # the tangent is row-separable (the loss Hessian is per sample) except the weight sums,
+        # which accumulate into ``acc``.
+        width = max(max(p[wn].shape) for wn in vw_fwd)
+        rows = max(64, min(n, self.cache_bytes // max(k * width * V.element_size(), 1)))
+        for r0 in range(0, n, rows):
+            self._tangent_rows(primal, parts, vw_fwd, vw_bwd, acc, k, slice(r0, min(n, r0 + rows)), rows)
+        out = {}
+        for kind, i, wn, bn in self._layers:
+            if wn:
+                out_dim, in_dim = p[wn].shape
+                dgW = acc[wn].view(k, out_dim, in_dim)
+                dgW.add_(acc[("ghda", wn)].view(out_dim, k, in_dim).transpose(0, 1))
+                out[wn] = dgW
+                if bn:
+                    out[bn] = acc[bn]
+        return self.space.join(out, k)
+
+    def _tangent_rows(self, primal, parts, vw_fwd, vw_bwd, acc, k, sl, rows):
+        acts, d1s, cs, ghs, (kind_out, s, prob) = primal
+        p = self.fn.params
+        n = sl.stop - sl.start
+
+        def buf(key, cols, like):
+            return self._buf(key + (k, rows), (rows, cols), like)[:n]
+
+        # Forward tangent, layout (rows, k, width): products with W act on (rows·k, width)
+        # matrices, products with the probes' weights on (rows, k·width) ones.
         da = None
         dhs, da_in, li, ai = [], [], 0, 0
         for kind, i, wn, bn in self._layers:
             if kind == "linear":
                 da_in.append(da)  # the tangent of this layer's input (None: the data)
-                a, W, vW = acts[li], p[wn], parts[wn]  # vW: (k, out, in)
+                a, W = acts[li][sl], p[wn]
                 out_dim, in_dim = W.shape
-                dh = buf(("dh", li, k), (n, k * out_dim), a)
-                torch.mm(a, vW.permute(2, 0, 1).reshape(in_dim, k * out_dim), out=dh)
+                dh = torch.mm(a, vw_fwd[wn], out=buf(("dh", li), k * out_dim, a))
                 if da is not None:
                     dh.view(n * k, out_dim).addmm_(da.reshape(n * k, in_dim), W.T)
                 dh = dh.view(n, k, out_dim)
@@ -319,46 +367,40 @@ class HessianSequential:
                 dhs.append(da)
                 d1 = d1s[ai]
                 if d1 is not None:
-                    da = torch.mul(da, d1, out=buf(("da", ai, k), da.shape, da))
+                    da = torch.mul(da, d1[sl], out=buf(("da", ai), da.shape[1] * da.shape[2], da).view(da.shape))
                 ai += 1
         dz = da
         if kind_out == "ce":
-            dgz = torch.mul(prob, dz, out=buf(("dgz", k), dz.shape, dz))
-            dgz.addcmul_(prob, dgz.sum(-1, keepdim=True), value=-1).mul_(s)
+            pr = prob[sl]
+            dgz = torch.mul(pr, dz, out=buf(("dgz",), dz.shape[1] * dz.shape[2], dz).view(dz.shape))
+            dgz.addcmul_(pr, dgz.sum(-1, keepdim=True), value=-1).mul_(s)
         else:
             dgz = dz * s
-        # Backward tangent.
-        out = {}
+        # Backward tangent; weight sums accumulate over row blocks.
         g = dgz
         li, ai = len(acts), len(d1s)
         for kind, i, wn, bn in reversed(self._layers):
             if kind == "linear":
                 li -= 1
-                a, W, vW, gh = acts[li], p[wn], parts[wn], ghs[li]
+                a, W, gh = acts[li][sl], p[wn], ghs[li][sl]
                 out_dim, in_dim = W.shape
-                # dgW = dghᵀ a + ghᵀ da_in
-                dgW = torch.mm(g.reshape(n, k * out_dim).T, a).view(k, out_dim, in_dim)
+                acc[wn].addmm_(g.reshape(n, k * out_dim).T, a)            # dghᵀ a
                 if da_in[li] is not None:
-                    t = torch.mm(gh.T, da_in[li].reshape(n, k * in_dim),
-                                 out=buf(("ghda", li, k), (out_dim, k * in_dim), a))
-                    dgW.add_(t.view(out_dim, k, in_dim).transpose(0, 1))
-                out[wn] = dgW
+                    acc[("ghda", wn)].addmm_(gh.T, da_in[li].reshape(n, k * in_dim))  # ghᵀ da
                 if bn:
-                    out[bn] = g.sum(0)
+                    acc[bn].add_(g.sum(0))
                 if li > 0:
-                    # dga = dgh W + gh vW
-                    nxt = buf(("dga", li, k), (n * k, in_dim), a)
-                    torch.mm(g.reshape(n * k, out_dim), W, out=nxt)
-                    nxt.view(n, k * in_dim).addmm_(gh, vW.permute(1, 0, 2).reshape(out_dim, k * in_dim))
+                    nxt = buf(("dga", li), k * in_dim, a)                  # dga = dgh W + gh vW
+                    torch.mm(g.reshape(n * k, out_dim), W, out=nxt.view(n * k, in_dim))
+                    nxt.addmm_(gh, vw_bwd[wn])
                     g = nxt.view(n, k, in_dim)
             else:
                 ai -= 1
                 d1, c = d1s[ai], cs[ai]
                 if d1 is not None:
-                    g = torch.mul(g, d1, out=buf(("dgh", ai, k), g.shape, g))
+                    g = torch.mul(g, d1[sl], out=buf(("dgh", ai), g.shape[1] * g.shape[2], g).view(g.shape))
                 if c is not None:
-                    g = g.addcmul_(c, dhs[ai]) if d1 is not None else g + c * dhs[ai]
-        return self.space.join(out, k)
+                    g = g.addcmul_(c[sl], dhs[ai]) if d1 is not None else g + c[sl] * dhs[ai]
 
 
 HESSIAN_STRATEGIES = {"reuse": HessianReuse, "vmap": HessianVmap, "sequential": HessianSequential}

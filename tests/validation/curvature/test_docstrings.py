@@ -9,9 +9,9 @@ import pytest
 MODULES = ["operators", "lanczos", "slq", "kpm", "trace", "exact", "determinism", "metrics"]
 
 
-@pytest.mark.parametrize("name", MODULES)
+@pytest.mark.parametrize("name", ["__init__"] + MODULES)
 def test_docstring_examples(name):
-    module = importlib.import_module(f"validation.curvature.{name}")
+    module = importlib.import_module("validation.curvature" + ("" if name == "__init__" else f".{name}"))
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{name} has no example"
     assert result.failed == 0

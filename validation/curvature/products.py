@@ -178,7 +178,6 @@ class HessianSequential:
 
     name = "sequential"
     _ACTS = ("Tanh", "Sigmoid", "ReLU", "Identity")
-    buffer_bytes = 8 * 2 ** 20  # probes per pass: ~10 for the fixture's MLP
     cache_bytes = 4 * 2 ** 20  # row block: bounds the work buffers (and keeps them in cache) for any n
 
     def __init__(self, fn: _Model, space: ParamSpace, cache: bool):
@@ -280,15 +279,7 @@ class HessianSequential:
             if self.cache:
                 self._primal = primal
         with torch.no_grad():
-            # As many probes per pass as keep each (samples × probes × width) buffer under
-            # ``buffer_bytes``: more probes per pass means larger matrix products.
-            n = x.shape[0]
-            width = max(max(self.fn.params[wn].shape) for kind, _, wn, _ in self._layers if wn)
-            per_probe = n * width * V.element_size()
-            c = max(1, min(V.shape[1], self.buffer_bytes // max(per_probe, 1)))
-            if V.shape[1] <= c:
-                return self._tangent(primal, V)
-            return torch.cat([self._tangent(primal, V[:, s:s + c]) for s in range(0, V.shape[1], c)], 1)
+            return self._tangent(primal, V)
 
     def _buf(self, key, shape, like):
         """A cached work buffer: the tangents are rewritten in place on every call, so no large

@@ -16,6 +16,8 @@ from rmtheory.expr import ExpressionError, parse_law
 from rmtheory.laws import MarchenkoPastur, Semicircle, SpectralLaw
 from rmtheory.free import Atoms, EmpiricalLaw, free_add, free_mul
 from rmtheory import ensembles, free, kacrice, stats
+from rmtheory.free import spiked_outliers
+from rmtheory import algebraic
 
 __version__ = "0.1.0"
 
@@ -23,4 +25,5 @@ __all__ = [
     "ParameterError", "ExpressionError", "parse_law",
     "SpectralLaw", "Semicircle", "MarchenkoPastur", "Atoms", "EmpiricalLaw",
     "free_add", "free_mul", "ensembles", "free", "kacrice", "stats",
+    "spiked_outliers", "algebraic",
 ]

@@ -2,7 +2,8 @@
 
 See :mod:`rmtheory.algebraic.polynomials` (the polynomial of a law, ⊞ and ⊠ by resultants, Rao &
 Edelman 2008) and :mod:`rmtheory.algebraic.discriminant` (support edges as real roots of the
-discriminant, refined with mpmath).
+discriminant, refined with mpmath). The names below load on first use, so ``import rmtheory``
+does not pay for importing sympy.
 
 Example::
 
@@ -12,8 +13,24 @@ Example::
     [0.25, 2.25]
 """
 
-from rmtheory.algebraic.polynomials import NotAlgebraicError, g, polynomial, rational, register, residual, z
-from rmtheory.algebraic.discriminant import discriminant, edges, support
+import importlib
 
-__all__ = ["polynomial", "edges", "support", "discriminant", "rational", "register", "residual",
-           "NotAlgebraicError", "g", "z"]
+_EXPORTS = {
+    "polynomial": "polynomials", "rational": "polynomials", "register": "polynomials",
+    "residual": "polynomials", "NotAlgebraicError": "polynomials", "g": "polynomials", "z": "polynomials",
+    "discriminant": "discriminant", "edges": "discriminant", "support": "discriminant",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):  # PEP 562: import the sympy-backed modules on first use
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(list(globals()) + __all__)

@@ -3,5 +3,6 @@
 from rmtheory.laws.base import SpectralLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.laws.semicircle import Semicircle
+from rmtheory.laws.tracy_widom import TracyWidom
 
-__all__ = ["SpectralLaw", "Semicircle", "MarchenkoPastur"]
+__all__ = ["SpectralLaw", "Semicircle", "MarchenkoPastur", "TracyWidom"]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.laws.semicircle import Semicircle
+from rmtheory.laws.tracy_widom import TracyWidom
 
 #: grammar name → law class
 LAWS: dict[str, type] = {
     "semicircle": Semicircle,
     "mp": MarchenkoPastur,
+    "tw": TracyWidom,
 }
 
 #: alternative spellings accepted by the parser
@@ -20,6 +22,7 @@ ALIASES: dict[str, str] = {
     "wigner": "semicircle",
     "marchenko_pastur": "mp",
     "marchenkopastur": "mp",
+    "tracy_widom": "tw",
 }
 
 

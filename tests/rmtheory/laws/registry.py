@@ -34,6 +34,8 @@ class LawCase:
     sample_n: int = 2000
     #: tolerance of ∫pdf + Σatoms = 1
     mass_tol: float = 1e-10
+    #: True when ``sample(n)`` returns n iid draws (Tracy-Widom) rather than one matrix's spectrum
+    iid_samples: bool = False
 
 
 def _semicircle_eq(law, g, z):
@@ -63,4 +65,10 @@ LAW_CASES = [
             {k: narayana_moment(k, 0.01, 1.0) for k in range(1, 6)}, _mp_eq, sample_n=3000),
     LawCase("mp(50)", lambda: rmt.MarchenkoPastur(50.0),
             {k: narayana_moment(k, 50.0, 1.0) for k in range(1, 5)}, _mp_eq, sample_n=5000),
+    # Tracy-Widom: published mean and variance (Bornemann 2010, Markov Process. Relat. Fields 16,
+    # Table 4; β = 4 in the TW-1996 scaling), as E X = mean and E X² = var + mean²
+    *(LawCase(f"tw({b})", (lambda b=b: rmt.TracyWidom(b)), {1: m, 2: v + m * m}, sample_n=1000,
+              iid_samples=True)
+      for b, m, v in ((1, -1.2065335745820, 1.607781034581), (2, -1.771086807411, 0.8131947928329),
+                      (4, -2.306884893241, 0.5177237207726))),
 ]

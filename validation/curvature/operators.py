@@ -141,7 +141,7 @@ class ModelCurvature(CurvatureOperator):
     kind = "curvature"
 
     def __init__(self, model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True,
-                 block_size=32):
+                 check_deterministic=None, block_size=32):
         if not isinstance(model, torch.nn.Module):
             raise ParameterError("model", type(model).__name__, "a torch.nn.Module")
         if not callable(loss_fn):
@@ -179,6 +179,14 @@ class ModelCurvature(CurvatureOperator):
         if check_loss:
             with eval_mode(model):
                 self._check_twice_differentiable()
+        if check_deterministic is None:
+            # A loader is re-iterated on every product: a shuffling loader with drop_last or random
+            # augmentation makes each product a different matrix. One batch in memory cannot.
+            check_deterministic = self.num_batches > 1
+        if check_deterministic:
+            from validation.curvature.determinism import check_determinism
+
+            check_determinism(self, probes=1, raise_error=True)
 
     # -- strategies ---------------------------------------------------------------------------
     def _strategies(self):
@@ -382,7 +390,8 @@ class FisherOperator(ModelCurvature):
         return {"vmap": lambda fn, space, cache: FisherVmap(fn, space, cache, self.reduction)}
 
 
-def hessian(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True) -> HessianOperator:
+def hessian(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True,
+            check_deterministic=None) -> HessianOperator:
     """The Hessian of the full-dataset loss as a linear operator.
 
     Parameters
@@ -403,24 +412,32 @@ def hessian(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=Tru
         the first block of each size and keeps the fastest.
     check_loss : bool
         Refuse losses autodiff cannot differentiate twice (see ``_check_twice_differentiable``).
+    check_deterministic : bool, optional
+        Apply the operator twice to the same vectors at construction and raise
+        :class:`~validation.curvature.NonDeterministicOperatorError` if the results differ (4
+        products). Default: on for a loader of several batches, off for one in-memory batch.
 
     Source: Pearlmutter (1994), "Fast exact multiplication by the Hessian", Neural Comput. 6(1).
     Example: see the module docstring (a linear model's Hessian equals XᵀX/P).
     """
-    return HessianOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss)
+    return HessianOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss,
+                           check_deterministic=check_deterministic)
 
 
-def ggn(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True) -> GGNOperator:
+def ggn(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True,
+        check_deterministic=None) -> GGNOperator:
     """The generalized Gauss-Newton matrix ``Σ_b w_b J_bᵀ (∇²_z ℓ) J_b`` as a linear operator.
 
     Same parameters as :func:`hessian`. Equals the Hessian when the model is linear in its
     parameters. Source: Schraudolph (2002), "Fast curvature matrix-vector products for second-order
     gradient descent", Neural Comput. 14(7), §3 (eq. 7).
     """
-    return GGNOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss)
+    return GGNOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss,
+                       check_deterministic=check_deterministic)
 
 
-def fisher(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True) -> FisherOperator:
+def fisher(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True,
+           check_deterministic=None) -> FisherOperator:
     """The empirical Fisher ``c Σ_n ∇ℓ_n ∇ℓ_nᵀ`` as a linear operator.
 
     ``ℓ_n`` is ``loss_fn`` on sample ``n`` alone; ``c = 1/N`` for ``reduction="mean"`` and 1 for
@@ -428,4 +445,5 @@ def fisher(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=True
     :func:`hessian`. Source: Kunstner, Balles & Hennig (2019), "Limitations of the empirical Fisher
     approximation for natural gradient descent", NeurIPS, eq. (2).
     """
-    return FisherOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss)
+    return FisherOperator(model, loss_fn, data, dtype, strategy=strategy, check_loss=check_loss,
+                          check_deterministic=check_deterministic)

@@ -99,4 +99,8 @@ def test_determinism_flags_a_shuffling_loader_that_drops_samples():
     ok = DataLoader(TensorDataset(X, y), batch_size=8)
     assert check_determinism(hessian(model, torch.nn.CrossEntropyLoss(), ok)).passed
     bad = DataLoader(TensorDataset(X, y), batch_size=8, shuffle=True, drop_last=True)
-    assert not check_determinism(hessian(model, torch.nn.CrossEntropyLoss(), bad)).passed
+    H = hessian(model, torch.nn.CrossEntropyLoss(), bad, check_deterministic=False)
+    assert not check_determinism(H).passed
+    # By default an operator over a loader checks itself at construction.
+    with pytest.raises(NonDeterministicOperatorError, match="repeated products differ"):
+        hessian(model, torch.nn.CrossEntropyLoss(), bad)

@@ -27,6 +27,14 @@ def test_density_json_matches_the_law(capsys):
     assert payload["atoms"] == [{"location": 0.0, "mass": 0.5}]
 
 
+def test_density_of_tracy_widom(capsys):
+    assert main(["density", "tw(1)", "--points", "5", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    x = np.array(payload["x"])
+    assert payload["law"] == "tw(1)" and np.allclose(payload["cdf"], rmt.TracyWidom(1).cdf(x), rtol=1e-15)
+    assert payload["cdf"][0] == pytest.approx(1e-8, rel=1e-9)  # default range: the 1e-8 quantiles
+
+
 def test_density_csv_and_range(capsys):
     assert main(["density", "semicircle(1)", "--range", "-1", "1", "--points", "3", "--csv"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
@@ -47,6 +55,8 @@ def test_density_table_is_default(capsys):
     (["density", "mp(ratio=0.5, variance=0)"], "variance = 0.0"),
     (["density", "mp(nan)"], "ratio = nan"),
     (["density", "semicircle(-2)"], "variance = -2.0"),
+    (["density", "tw(3)"], "beta = 3 is outside the allowed range {1, 2, 4}"),
+    (["density", "tracy_widom(2.5)"], "beta = 2.5 is outside the allowed range {1, 2, 4}"),
     (["density", "foo(1)"], "unknown law 'foo'"),
     (["density", "mp(0.5"], "expected ')' at column 7"),
     (["density", "mp(0.5) mp(1)"], "unexpected 'mp' at column 9"),

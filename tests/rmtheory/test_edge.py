@@ -46,6 +46,19 @@ def test_dense_goe_agrees_with_the_prediction():
     assert ks_test(lam, law).passed(0.01)
 
 
+@pytest.mark.parametrize("complex_", [False, True])
+def test_dense_wishart_agrees_with_the_prediction_and_the_bidiagonal_sampler(complex_):
+    p, n = 30, 90
+    law = edge.largest_eigenvalue("wishart_complex" if complex_ else "wishart_real", n, p)
+    rng = np.random.default_rng(6)
+    dense = np.array([np.linalg.eigvalsh(ensembles.wishart(p, n, rng=rng, complex=complex_))[-1]
+                      for _ in range(1200)])
+    assert ks_test(dense, law).passed(0.01)
+    tri = edge.beta_laguerre_largest(p, n, 2 if complex_ else 1, size=1200, rng=rng)
+    from rmtheory.stats import ks_two_sample
+    assert ks_two_sample(dense, tri).passed(0.01)
+
+
 def test_second_order_constants_beat_the_leading_order_at_small_n():
     # GOE n = 20: the leading order is off by ≈ −0.5 n^{-1/3} ≈ −0.18 in TW units
     n, draws = 20, 4000

@@ -164,7 +164,7 @@ def _taylor(a: int, q0: int, q1: int, h: int, prec: int, tol: int, max_order: in
     return c, sq, small >= 3
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)
 def solve(s_min: float, digits: int = 20, s0: float | None = None, step: float = 0.25) -> PIISolution:
     """Integrate Painlevé II (Hastings-McLeod) from ``s0`` down to ``s_min`` keeping ``digits`` digits.
 

@@ -145,3 +145,11 @@ def test_non_algebraic_laws_are_refused_with_the_parameter_named():
     with pytest.raises(ParameterError, match="law = "):
         polynomial("semicircle(1)")
     assert issubclass(NotAlgebraicError, ParameterError)
+
+
+def test_tracy_widom_is_not_algebraic():
+    tracy_widom = getattr(rmt, "TracyWidom", None)
+    if tracy_widom is None:
+        pytest.skip("rmtheory.TracyWidom is not part of this build")
+    with pytest.raises(NotAlgebraicError, match="TracyWidom"):
+        tracy_widom(1).polynomial()

@@ -126,6 +126,58 @@ def test_several_spikes_and_repeats():
     assert rmt.spiked_outliers(SC(1.0), 2.0)[0].location == pytest.approx(2.5, abs=1e-12)  # a scalar spike
 
 
+def _critical_points(poly):
+    """Real roots of a numpy polynomial (coefficients highest first)."""
+    return sorted(r.real for r in np.roots(poly) if abs(r.imag) < 1e-9)
+
+
+@pytest.mark.parametrize("theta", [1.0, 2.0, 4.0, -1.5, -3.0])
+def test_spike_on_semicircle_plus_mp_by_the_inverse_function(theta):
+    # σ² sc ⊞ MP(c, s²) has the inverse z(G) = σ²G + s²/(1 − c s² G) + 1/G (R-transform + 1/G), so
+    # G(ρ) = 1/θ is ρ = z(1/θ) on the physical branch, i.e. for 1/θ between 0 and the critical
+    # point G* of z (nearest 0 on θ's side); the threshold is 1/G*, and G'(ρ) = 1/z'(1/θ) gives
+    # the overlap −z'(1/θ)/θ². No engine call enters these numbers.
+    var, c, s2 = 1.0, 0.5, 1.0
+    a = c * s2
+    law = rmt.free_add(SC(var), MP(c, variance=s2))
+    (out,) = rmt.spiked_outliers(law, [theta])
+    # z'(G) = 0 ⇔ σ²G²(1 − aG)² + c s⁴ G² − (1 − aG)² = 0
+    one_minus = [a * a, -2 * a, 1]
+    crit = _critical_points(np.polysub(np.polyadd(np.polymul([var, 0, 0], one_minus), [c * s2 * s2, 0, 0]),
+                                       one_minus))
+    g_star = min(g for g in crit if 0 < g < 1 / a) if theta > 0 else max(g for g in crit if g < 0)
+    assert out.threshold == pytest.approx(1 / g_star, rel=1e-8)
+    assert out.separated == (abs(theta) > abs(1 / g_star))
+    if out.separated:
+        G = 1 / theta
+        z_of = var * G + s2 / (1 - a * G) + 1 / G
+        dz = var + c * s2 * s2 / (1 - a * G) ** 2 - 1 / G**2
+        assert out.location == pytest.approx(z_of, abs=1e-12)
+        assert out.overlap == pytest.approx(-dz / theta**2, abs=1e-9)
+
+
+@pytest.mark.parametrize("theta", [0.5, 2.0, -0.8])
+def test_spike_on_mp_times_mp_by_the_inverse_function(theta):
+    # For X of law MP(c1) ⊠ MP(c2, s²), T(z) = zG − 1 is the moment series m, whose inverse is
+    # z(m) = s²(1 + m)(1 + c1 m)(1 + c2 m)/m (S-transforms). T(ρ) = 1/θ is ρ = z(1/θ) on the physical
+    # branch (1/θ between 0 and the critical point m* > 0, or between −1 and m* < −1); the threshold
+    # is 1/m*, and T'(ρ) = 1/z'(1/θ) gives the overlap −(1 + θ) z'(1/θ)/(θ² ρ).
+    c1, c2, s2 = 0.5, 0.25, 1.0
+    law = rmt.free_mul(MP(c1), MP(c2, variance=s2))
+    (out,) = rmt.spiked_outliers(law, [theta], kind="multiplicative")
+    p = np.polymul(np.polymul([1, 1], [c1, 1]), [s2 * c2, s2])
+    crit = _critical_points(np.polysub(np.polymul([1, 0], np.polyder(p)), p))   # m p' − p = 0
+    m_star = min(m for m in crit if m > 0) if theta > 0 else max(m for m in crit if m < -1)
+    assert out.threshold == pytest.approx(1 / m_star, rel=1e-8)
+    assert out.separated == ((theta > 1 / m_star) if theta > 0 else (theta < 1 / m_star))
+    if out.separated:
+        m = 1 / theta
+        rho = np.polyval(p, m) / m
+        dz = (m * np.polyval(np.polyder(p), m) - np.polyval(p, m)) / m**2
+        assert out.location == pytest.approx(rho, rel=1e-12)
+        assert out.overlap == pytest.approx(-(1 + theta) * dz / (theta**2 * rho), abs=1e-9)
+
+
 # ----------------------------------------------------------------- Monte-Carlo scenarios
 def _goe(n, rng):
     a = rng.standard_normal((n, n))

@@ -7,7 +7,7 @@ Grammar (recursive descent, never ``eval``)::
     factor     := call | "(" expression ")"
     call       := NAME "(" [ argument ( "," argument )* ] ")"
     argument   := [ NAME "=" ] value
-    value      := number | "[" number ( "," number )* "]"
+    value      := number | "[" number ( "," number )* "]" | expression   # a law, e.g. gmp(0.5, atoms([1, 4]))
     number     := [ "+" | "-" ] ( DIGITS [ "." DIGITS ] [ ("e"|"E") [sign] DIGITS ] | "inf" | "nan" )
 
 ``*`` binds tighter than ``+``. NaN and inf parse as numbers so that the law refuses them with a
@@ -161,6 +161,8 @@ class _Parser:
 
     def value(self):
         tok = self.peek()
+        if tok.text == "(" or (tok.kind == "name" and tok.text.lower() not in ("inf", "nan")):
+            return self.expression()
         if tok.text == "[":
             self.take()
             items = [self.number()]
@@ -210,9 +212,11 @@ def _build_call(node: Call):
         raise ExpressionError(
             f"{node.name}() takes at most {len(params)} arguments "
             f"({', '.join(p.name for p in params)}), got {len(node.args)}")
-    values = {p.name: v for p, v in zip(params, node.args)}
+    args = [evaluate(v) if isinstance(v, (Call, BinaryOp)) else v for v in node.args]
+    kwargs = {k: evaluate(v) if isinstance(v, (Call, BinaryOp)) else v for k, v in node.kwargs.items()}
+    values = {p.name: v for p, v in zip(params, args)}
     allowed = {p.name for p in params}
-    for key, v in node.kwargs.items():
+    for key, v in kwargs.items():
         if key not in allowed:
             raise ExpressionError(
                 f"{node.name}() has no parameter {key!r}; its parameters are "

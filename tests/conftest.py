@@ -1,7 +1,7 @@
 """Shared test configuration: hypothesis profile and the law registry hook.
 
-Any test that takes an argument named ``law_case`` is run once per entry of
-``tests/rmtheory/laws/registry.py::LAW_CASES`` (the scipy.stats pattern: one registry, generic
+Any test that takes an argument named ``law_case`` is run once per entry of the registries
+(``tests/rmtheory/laws/registry.py`` and ``tests/rmtheory/free/registry_free.py``) (the scipy.stats pattern: one registry, generic
 checks for every law).
 """
 
@@ -15,20 +15,31 @@ settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True
                           suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci")
 
-_REGISTRY = pathlib.Path(__file__).parent / "rmtheory" / "laws" / "registry.py"
+_HERE = pathlib.Path(__file__).parent
+_REGISTRIES = [_HERE / "rmtheory" / "laws" / "registry.py", _HERE / "rmtheory" / "free" / "registry_free.py"]
 
 
-def _load_registry():
-    name = "rmtheory_test_registry"
+def _load(name, path):
     if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, _REGISTRY)
+        spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module  # dataclasses look their module up here
         spec.loader.exec_module(module)
     return sys.modules[name]
 
 
+def _load_registry():
+    return _load("rmtheory_test_registry", _REGISTRIES[0])
+
+
+def law_cases():
+    cases = list(_load_registry().LAW_CASES)
+    for i, path in enumerate(_REGISTRIES[1:]):
+        cases += _load(f"rmtheory_test_registry_{i}", path).LAW_CASES
+    return cases
+
+
 def pytest_generate_tests(metafunc):
     if "law_case" in metafunc.fixturenames:
-        cases = _load_registry().LAW_CASES
+        cases = law_cases()
         metafunc.parametrize("law_case", cases, ids=[c.id for c in cases])

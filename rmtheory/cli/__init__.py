@@ -29,9 +29,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _commands():
     # imported here so `rmtheory --help` does not pay for every sub-command's imports
-    from rmtheory.cli import complexity, density, laws_cmd
+    from rmtheory.cli import complexity, density, edges, laws_cmd
 
-    return [density, laws_cmd, complexity]
+    return [density, edges, laws_cmd, complexity]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -121,13 +121,13 @@ class _FreeConvolution(SpectralLaw):
             tables = [quadrature.build(self._density_on, a, b, *self._edge_exponents(a, b))
                       for a, b in intervals]
             mass = sum(t.mass for t in tables)
-            if abs(mass - continuous) <= 1e-9:
+            if abs(mass - continuous) <= 1e-9 and not any(t.hidden_gap for t in tables):
                 diag.update({"mass_defect": mass - continuous, "rescans": attempt,
                              "edge_gradings": [(t.p, t.q) for t in tables],
                              "quadrature_error": max((t.error_estimate for t in tables), default=0.0),
                              "quadrature_nodes": [t.nodes for t in tables]})
                 return tables
-            # a missed narrow interval or gap: scan four times finer
+            # a missed narrow interval (mass defect) or gap (zero density inside): scan 4× finer
             self._scan["points"] = 4 * self._scan["points"] - 3
             self._scan["result"] = None
         raise RuntimeError(

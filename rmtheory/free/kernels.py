@@ -178,7 +178,10 @@ def certified(op, z, w, w2, g, certify_positive):
     if op == OP_ADD:
         return w.imag >= 0.5 * eta and w2.imag >= 0.5 * eta
     if certify_positive:
-        return w.imag > 0.0 and w2.imag > 0.0
+        # arg Ω ≥ arg z for both subordination functions (Belinschi-Bercovici: arg ω(ζ) ≥ arg ζ on C⁺
+        # in the η-picture, ζ = 1/z); this rejects the spurious root at infinity Ω_b = ∞, T_a(Ω_a) = 0
+        floor = 0.5 * cmath.phase(z)
+        return cmath.phase(w) >= floor and cmath.phase(w2) >= floor and w.imag > 0.0 and w2.imag > 0.0
     return True
 
 
@@ -249,8 +252,14 @@ def _polish(op, x, w_c, eta_certify, height, tol, certify_positive, moments, ka,
     for _ in range(4):
         wp, gp, w2p, its, okp = newton(op, complex(x, 0.0), w, tol, 30, ka, pa, la, wa, kb, pb, lb, wb)
         total += its
-        if okp and gp.imag <= 1e-12 * abs(gp) and wp.imag >= -1e-12 * (abs(wp) + 1.0):
+        # a subordination function beyond 1e8 × the spectrum's scale means G(x) ≈ 0 in a gap, where
+        # the real-axis equation is degenerate to rounding: keep the certified value above the axis
+        finite = abs(wp) < 1e8 * height and abs(w2p) < 1e8 * height
+        upper = op != OP_ADD or wp.imag >= -1e-12 * (abs(wp) + 1.0)  # ⊞: ω₁ stays in the closed C⁺
+        if okp and finite and gp.imag <= 1e-12 * abs(gp) and upper:
             return wp, gp, w2p, total, True
+        if okp and not finite:
+            break
         lower = eta * 1e-3
         w, g, w2, its, ok = descend(op, x, lower, eta, w, True, tol, certify_positive, moments,
                                     ka, pa, la, wa, kb, pb, lb, wb)

@@ -53,6 +53,9 @@ class IntervalCdf:
     nodes: int
     p: float = 2.0
     q: float = 2.0
+    #: interior nodes where the density is exactly 0: a gap inside the interval that the support
+    #: scan stepped over (the caller rescans finer)
+    hidden_gap: bool = False
 
     @property
     def mass(self) -> float:
@@ -89,12 +92,13 @@ def build(density, a: float, b: float, exponent_left=Fraction(1, 2), exponent_ri
         # the end nodes sit on the edges, where ρ may be infinite but f is smooth: extrapolate the
         # cubic through the four nearest nodes (error O(t₁⁴), far below tol)
         values[0] = np.polyval(np.polyfit(t[1:5], values[1:5], 3), 0.0)
-        values[n] = np.polyval(np.polyfit(t[n - 4:n], values[n - 4:n], 3), 1.0)
+        values[n] = np.polyval(np.polyfit(1.0 - t[n - 4:n], values[n - 4:n], 3), 0.0)
         c = fft.dct(values, type=1) / n
         c[0] *= 0.5
         c[-1] *= 0.5
         tail = float(np.max(np.abs(c[-max(4, n // 16):])))
         scale = float(np.max(np.abs(c))) or 1.0
         if tail <= tol * scale or n >= max_nodes:
-            return IntervalCdf(float(a), float(b), c, float(tail * np.sqrt(n)), n, p, q)
+            hidden_gap = bool(np.any(values[1:n] == 0.0))
+            return IntervalCdf(float(a), float(b), c, float(tail * np.sqrt(n)), n, p, q, hidden_gap)
         n *= 2

@@ -13,10 +13,38 @@ import numpy as np
 from rmtheory.free.kernels import OP_ADD, STATUS_FAILED, STATUS_OK, STATUS_UNPOLISHED
 
 
+def _stieltjes_pair(law, z):
+    """(g, g') of a law at points z; NaN where z is not finite or a nested solver did not certify.
+
+    A trial Newton iterate of an outer solver can be anything; it must get NaN back (and then
+    backtrack), not an exception from an inner law.
+    """
+    z = np.asarray(z, dtype=complex)
+    g = np.full(z.shape, np.nan + 0j)
+    dg = np.full(z.shape, np.nan + 0j)
+    ok = np.isfinite(z)
+    solver = getattr(law, "solver", None)
+    if solver is not None and hasattr(solver, "at"):  # a free convolution: ask its solver leniently
+        ok &= z.imag != 0
+        if ok.any():
+            res = solver.at(z[ok], strict=False)
+            good = res.status != STATUS_FAILED
+            vals = np.where(good, res.value, np.nan)
+            ders = np.full(vals.shape, np.nan + 0j)
+            if good.any():
+                ders[good] = solver.derivative_at(z[ok][good])
+            g[ok], dg[ok] = vals, ders
+        return g, dg
+    if ok.any():
+        g[ok] = np.asarray(law.stieltjes(z[ok]), dtype=complex)
+        dg[ok] = np.asarray(law.stieltjes_derivative(z[ok]), dtype=complex)
+    return g, dg
+
+
 def _cauchy(law, z):
     """(G, G', T, T') of a law through its public Stieltjes transform (G = −g, T = zG − 1)."""
-    g = -np.asarray(law.stieltjes(z), dtype=complex)
-    dg = -np.asarray(law.stieltjes_derivative(z), dtype=complex)
+    g, dg = _stieltjes_pair(law, z)
+    g, dg = -g, -dg
     return g, dg, z * g - 1.0, g + z * dg
 
 
@@ -99,8 +127,9 @@ def certified(op, z, w, w2, g, certify_positive):
     ok = g.imag <= slack * np.abs(g) + 1e-300
     if op == OP_ADD:
         return ok & (w.imag >= 0.5 * z.imag) & (w2.imag >= 0.5 * z.imag)
-    if certify_positive:
-        return ok & (w.imag > 0) & (w2.imag > 0)
+    if certify_positive:  # arg Ω ≥ arg z, as in the kernel
+        floor = 0.5 * np.angle(z)
+        return ok & (np.angle(w) >= floor) & (np.angle(w2) >= floor) & (w.imag > 0) & (w2.imag > 0)
     return ok
 
 
@@ -159,7 +188,9 @@ def solve(op, x, eta, a, b, moments, height, tol=1e-14, certify_positive=True, p
         sel = ok.copy()
         wp, gp, w2p, itp, okp = newton(op, z0[sel], w[sel], a, b, tol, maxiter=30)
         iterations[sel] += itp
-        good = okp & (gp.imag <= 1e-12 * np.abs(gp))
+        finite = (np.abs(wp) < 1e8 * height) & (np.abs(w2p) < 1e8 * height)  # as in the kernel's _polish
+        upper = (op != OP_ADD) | (wp.imag >= -1e-12 * (np.abs(wp) + 1.0))
+        good = okp & finite & upper & (gp.imag <= 1e-12 * np.abs(gp))
         idx = np.flatnonzero(sel)
         w[idx[good]], g[idx[good]] = wp[good], gp[good]
         status[idx[~good]] = STATUS_UNPOLISHED

@@ -31,7 +31,9 @@ def classify(result, solver, x, relative_floor: float = 1e-11) -> np.ndarray:
     # decide by the doubling test wherever the polished value is not clear-cut: polish failed,
     # or the density is small against the natural size 1/scale of g (near edges, and at zeros of
     # G in gaps where ω₁, ω₂ = ∞ make the polished value unreliable)
-    unclear = (result.status != kernels.STATUS_OK) | (g.imag < 1e-3 / solver.scale)
+    small_positive = inside & (g.imag < 1e-3 / solver.scale)
+    diverging = np.abs(result.omega) > 1e6 * solver.scale
+    unclear = (result.status != kernels.STATUS_OK) | small_positive | diverging
     idx = np.flatnonzero(unclear)
     if idx.size:
         low, high = _doubling_pair(solver, x[idx])
@@ -127,12 +129,14 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
     x = np.linspace(lo - margin, hi + margin, scan_points)
     for loc in exclude:
         x = x[np.abs(x - loc) > 1e-12 * solver.scale]
+    if solver.op == "mul":  # z = 0 is the scale-free centre of a product, not a spectral point to solve at
+        x = x[np.abs(x) > 1e-12 * solver.scale]
     res = solver.on_real_line(x, strict=True)
     inside = classify(res, solver, x)
     if inside[0] or inside[-1]:
         raise RuntimeError("support scan: density at the end of the hull; the hull estimate is wrong")
     edges = []
-    refined, bisected = 0, 0
+    refined, bisected = 0, 0  # edges from the fold equation or the hull, edges from bisection
     h = x[1] - x[0]
     for i in np.flatnonzero(inside[1:] != inside[:-1]):
         x_left, x_right = x[i], x[i + 1]
@@ -140,12 +144,26 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
             x_in, x_out, w_out = x_left, x_right, res.omega[i + 1]
         else:
             x_in, x_out, w_out = x_right, x_left, res.omega[i]
-        # shrink the bracket 1000-fold first: Newton then starts within quadratic reach of the fold
-        x_in, x_out, w_near = _bisect_edge(solver, x_in, x_out, steps=10)
-        if w_near is not None:
-            w_out = w_near
+        # a hard edge on the hull itself (e.g. at 0 for a product of laws on [0, ∞)) is no fold
+        # of the real branch: if density persists to within 1e-13 of the hull end, that end is the edge
+        hull_end = lo if min(x_left, x_right) <= lo <= max(x_left, x_right) else (
+            hi if min(x_left, x_right) <= hi <= max(x_left, x_right) else None)
+        if hull_end is not None:
+            probe = hull_end + (1e-13 if hull_end == lo else -1e-13) * solver.scale
+            if classify(solver.on_real_line(np.array([probe]), strict=False), solver, np.array([probe]))[0]:
+                edges.append(hull_end)
+                refined += 1
+                continue
+        # the edge lies strictly between the inside and the outside point; a Newton root elsewhere
+        # is another fold (e.g. the far side of a gap narrower than the scan spacing)
         found = _edge_newton(solver, w_out.real, x_out, solver.scale)
-        if found is not None and min(x_in, x_out) - abs(x_in - x_out) <= found[1] <= max(x_in, x_out) + abs(x_in - x_out):
+        if found is None or not min(x_in, x_out) <= found[1] <= max(x_in, x_out):
+            # shrink the bracket 1000-fold: Newton then starts within quadratic reach of the fold
+            x_in, x_out, w_near = _bisect_edge(solver, x_in, x_out, steps=10)
+            if w_near is not None:
+                w_out = w_near
+            found = _edge_newton(solver, w_out.real, x_out, solver.scale)
+        if found is not None and min(x_in, x_out) <= found[1] <= max(x_in, x_out):
             edges.append(found[1])
             refined += 1
         else:
@@ -158,4 +176,4 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
     # error outside it, typically a hard edge at 0 of a product, belongs on it
     edges = [min(max(e, lo), hi) for e in edges]
     intervals = [(edges[k], edges[k + 1]) for k in range(0, len(edges), 2)]
-    return intervals, {"scan_points": int(x.size), "newton_edges": refined, "bisected_edges": bisected}
+    return intervals, {"scan_points": int(x.size), "exact_edges": refined, "bisected_edges": bisected}

@@ -9,12 +9,16 @@ from __future__ import annotations
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.laws.semicircle import Semicircle
 from rmtheory.laws.tracy_widom import TracyWidom
+from rmtheory.free.atoms import Atoms
+from rmtheory.free.generalized_mp import GeneralizedMarchenkoPastur
 
 #: grammar name → law class
 LAWS: dict[str, type] = {
     "semicircle": Semicircle,
     "mp": MarchenkoPastur,
     "tw": TracyWidom,
+    "atoms": Atoms,
+    "gmp": GeneralizedMarchenkoPastur,
 }
 
 #: alternative spellings accepted by the parser
@@ -23,6 +27,7 @@ ALIASES: dict[str, str] = {
     "marchenko_pastur": "mp",
     "marchenkopastur": "mp",
     "tracy_widom": "tw",
+    "generalized_mp": "gmp",
 }
 
 

@@ -59,8 +59,24 @@ def _cdf_left(law, x: np.ndarray) -> np.ndarray:
     return out
 
 
-def ks_test(eigenvalues, law) -> TestResult:
+def _snap_to_atoms(x: np.ndarray, law, tolerance) -> np.ndarray:
+    """Measured eigenvalues within ``tolerance`` of an atom are that atom (rounding of a computed
+    spectrum puts a rank deficiency at ±1e-15, not at 0). Default tolerance: 1e-9 × the spread."""
+    if not law.atoms:
+        return x
+    if tolerance is None:
+        tolerance = 1e-9 * max(float(np.ptp(x)), float(np.max(np.abs(x))), 1e-300)
+    x = x.copy()
+    for loc, _ in law.atoms:
+        x[np.abs(x - loc) <= tolerance] = loc
+    return np.sort(x)
+
+
+def ks_test(eigenvalues, law, *, atom_tolerance=None) -> TestResult:
     """One-sample KS test of ``eigenvalues`` against ``law`` (atoms handled exactly).
+
+    Values within ``atom_tolerance`` of an atom of the law count as sitting on it (default
+    1e-9 × the spread of the sample), so numerically computed zero eigenvalues match an atom at 0.
 
     Example::
 
@@ -69,7 +85,7 @@ def ks_test(eigenvalues, law) -> TestResult:
         >>> ks_test(lam, rmt.MarchenkoPastur(0.5)).passed(0.01)
         True
     """
-    x = _clean(eigenvalues)
+    x = _snap_to_atoms(_clean(eigenvalues), law, atom_tolerance)
     n = x.size
     cdf_right = np.asarray(law.cdf(x), dtype=float)
     cdf_left = _cdf_left(law, x)

@@ -2,7 +2,7 @@
 
 At an edge of the support two branches of the algebraic function g(z) meet (a square-root branch
 point), so P(·, z) has a double root there: the edge is a real root of the discriminant
-Disc_g P(z) (Rao & Edelman 2008, §7; the same criterion as dz/dg = 0 on the inverse function). A
+Disc_g P(z) (Rao & Edelman 2008; the same criterion as dz/dg = 0 on the inverse function). A
 hard edge where g blows up is a real root of the leading coefficient of P in g instead, so both
 are candidates.
 

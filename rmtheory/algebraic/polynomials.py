@@ -8,8 +8,8 @@ for Im z > 0) satisfies a polynomial equation P(g(z), z) = 0. The base cases are
 * Atoms(x_i, w_i):          g Π_i (x_i − z) − Σ_i w_i Π_{j≠i} (x_j − z) = 0  (g = Σ w_i/(x_i − z))
 
 and free convolutions follow by elimination (Rao & Edelman 2008, "The polynomial method for random
-matrices", Found. Comput. Math. 8, §§4–6; Nica & Speicher 2006, Lectures 12 and 18). With the
-Cauchy transform G = −g:
+matrices", Found. Comput. Math. 8: bivariate polynomials and their elimination by resultants;
+Nica & Speicher 2006 for the R- and S-transforms). With the Cauchy transform G = −g:
 
 * ⊞: the R-transform satisfies G(R(w) + 1/w) = w and R_{a⊞b} = R_a + R_b. At a common value w = G
   write z_a = R_a(w) + 1/w, z_b = R_b(w) + 1/w; then P_a(−w, z_a) = 0, P_b(−w, z_b) = 0 and

@@ -7,17 +7,19 @@ T(z) = ∫ t/(z − t) dμ(t) = z G(z) − 1 the T-transform:
 
 * ``kind="additive"``: X + Σ_i θ_i v_i v_iᵀ, X symmetric with spectral law μ, the v_i orthonormal
   and X or the v_i orthogonally invariant. An eigenvalue ρ outside the spectrum of μ separates
-  exactly where G(ρ) = 1/θ_i (BGN Thm 2.1), and the unit eigenvector u of ρ has
+  exactly where G(ρ) = 1/θ_i (BGN §2, additive model), and the unit eigenvector u of ρ has
   |⟨u, v_i⟩|² → −1/(θ_i² G'(ρ)) (BGN Thm 2.3; G' < 0 off the support, so this is positive).
 * ``kind="multiplicative"``: S = Σ^{1/2} X Σ^{1/2} with Σ = I + Σ_i θ_i v_i v_iᵀ, θ_i > −1, X ≥ 0 with
   law μ on [0, ∞) (the spiked covariance model, and W^{1/2} Σ W^{1/2}, which has the same
-  eigenvalues). Outliers solve T(ρ) = 1/θ_i (BGN Thm 2.7, whose X(I + P) has the eigenvalues of S).
+  eigenvalues). Outliers solve T(ρ) = 1/θ_i (BGN §2, multiplicative model X(I + P), which has the
+  eigenvalues of S).
   For the overlap of the unit eigenvector u of S with v_i: with w = Σ^{1/2} u,
   (ρ − X) w = ρ θ/(1 + θ) ⟨v, w⟩ v, so w ∝ (ρ − X)^{−1} v; ⟨v, (ρ − X)^{−k} v⟩ → G(ρ), −G'(ρ) for
   k = 1, 2 and ‖u‖² = wᵀ Σ^{−1} w give
       |⟨u, v_i⟩|² → −(1 + θ_i) / (θ_i² ρ T'(ρ)),
-  which is Paul's (2007, Statist. Sinica 17, Thm 4) (1 − c/θ²)/(1 + c/θ) for white Wishart
-  (tested). BGN state the overlap for the eigenvectors of the non-symmetric X(I + P) instead.
+  which is Paul's (2007, Statist. Sinica 17) (1 − c/θ²)/(1 + c/θ) for white Wishart. This
+  overlap is derived here for the symmetric S (not taken from BGN) and is tested against Paul's
+  formula, against inverse-function closed forms on MP ⊠ MP, and by Monte-Carlo.
 
 Both transforms are strictly decreasing on every gap of the spectrum (G' = −∫dμ/(x − t)² < 0,
 T' = −∫ t dμ/(x − t)² < 0 for μ on [0, ∞)), so each spike has at most one outlier per gap: one

@@ -14,7 +14,6 @@ Hessian strategies (Pearlmutter 1994, "Fast exact multiplication by the Hessian"
     Forward-over-reverse with ``torch.func``: ``vmap`` over the probes of ``jvp(grad(L))``. The primal
     forward and backward run once per block; the tangent work of all probes runs as batched matrix
     products.
-
 ``"sequential"``
     Forward-over-reverse written out for ``nn.Sequential`` MLPs (Linear + Tanh/Sigmoid/ReLU/Identity,
     cross-entropy or MSE): the primal is cached, the probes of a block share every weight GEMM, and
@@ -22,9 +21,10 @@ Hessian strategies (Pearlmutter 1994, "Fast exact multiplication by the Hessian"
 
 Which one is faster depends on the model, the batch, the block size and the device, so the
 operators time the available ones on the first block of each size and keep the fastest
-(``strategy="auto"``). On the fixture's digits MLP (26k parameters, 1,797 samples, one CPU thread)
-the per-probe cost is about 1.0 gradient for "sequential", 1.5 for "reuse" and 1.6-2.0 for "vmap",
-whose batched tangents allocate large temporaries on every call. GGN and empirical Fisher
+(``strategy="auto"``). On the fixture's digits MLP (26k parameters, 1,797 samples, one CPU thread,
+a shared 2-core machine) the per-probe cost measured 0.9-1.3 gradients for "sequential", 1.4-1.8
+for "reuse" and 1.6-2.8 for "vmap", whose batched tangents allocate large temporaries (and fault
+their pages in) on every call. GGN and empirical Fisher
 products use one strategy each (``vmap`` of jvp/vjp pairs), as their costs leave no choice to make.
 """
 
@@ -36,8 +36,8 @@ import math
 import torch
 from torch.func import functional_call, grad, jvp, vjp, vmap
 
-__all__ = ["ParamSpace", "eval_mode", "HessianReuse", "HessianVmap", "GGNVmap", "FisherVmap",
-           "HESSIAN_STRATEGIES"]
+__all__ = ["ParamSpace", "eval_mode", "HessianReuse", "HessianVmap", "HessianSequential", "GGNVmap",
+           "FisherVmap", "HESSIAN_STRATEGIES"]
 
 
 class ParamSpace:

@@ -32,6 +32,10 @@ def _load_registry():
     return _load("rmtheory_test_registry", _REGISTRIES[0])
 
 
+# loaded now, so that registry_free.py (imported on its own by --doctest-modules) finds LawCase
+_load_registry()
+
+
 def law_cases():
     cases = list(_load_registry().LAW_CASES)
     for i, path in enumerate(_REGISTRIES[1:]):

@@ -221,12 +221,25 @@ def descend(op, x, eta_target, height, w_top, have_top, tol, certify_positive, m
     current = height
     factor = 0.25
     failures = 0
+    have_previous = False
+    w_previous = w
+    eta_previous = height
+    # without a certificate (⊠ with a factor off [0, ∞)) a step must also stay on its branch:
+    # the corrector may not move farther from the predictor than the predictor moved
+    guarded = op != OP_ADD and not certify_positive
     while current > eta_target:
         nxt = max(current * factor, eta_target)
         z = complex(x, nxt)
-        w_n, g_n, w2_n, its, ok = newton(op, z, w, tol, 60, ka, pa, la, wa, kb, pb, lb, wb)
+        # predictor: linear extrapolation of ω(η) from the last two heights
+        w_pred = w
+        if have_previous:
+            w_pred = w + (w - w_previous) * (nxt - current) / (current - eta_previous)
+        w_n, g_n, w2_n, its, ok = newton(op, z, w_pred, tol, 60, ka, pa, la, wa, kb, pb, lb, wb)
         total += its
+        if ok and guarded and have_previous:
+            ok = abs(w_n - w_pred) <= abs(w_pred - w) + 1e-10 * abs(w)
         if ok and certified(op, z, w_n, w2_n, g_n, certify_positive):
+            w_previous, eta_previous, have_previous = w, current, True
             w, g, w2, current = w_n, g_n, w2_n, nxt
             failures = 0
             factor = max(factor * factor, 0.25)  # recover the large step after a hard patch

@@ -165,6 +165,9 @@ def solve(op, x, eta, a, b, moments, height, tol=1e-14, certify_positive=True, p
     current = top.copy()
     factor = np.full(x.shape, 0.25)
     failures = np.zeros(x.shape, dtype=int)
+    w_previous, eta_previous = w.copy(), top.copy()
+    have_previous = np.zeros(x.shape, dtype=bool)
+    guarded = op != OP_ADD and not certify_positive  # as in the kernel's descend
     for _ in range(2000):
         moving = ok & (current > eta)
         if not moving.any():
@@ -172,10 +175,17 @@ def solve(op, x, eta, a, b, moments, height, tol=1e-14, certify_positive=True, p
         idx = np.flatnonzero(moving)
         nxt = np.maximum(current[idx] * factor[idx], eta[idx])
         zn = x[idx] + 1j * nxt
-        wn, gn, w2n, itn, okn = newton(op, zn, w[idx], a, b, tol)
+        hp = have_previous[idx]
+        with np.errstate(all="ignore"):
+            slope = (w[idx] - w_previous[idx]) / (current[idx] - eta_previous[idx])
+        w_pred = np.where(hp, w[idx] + slope * (nxt - current[idx]), w[idx])
+        wn, gn, w2n, itn, okn = newton(op, zn, w_pred, a, b, tol)
         iterations[idx] += itn
+        if guarded:
+            okn &= ~hp | (np.abs(wn - w_pred) <= np.abs(w_pred - w[idx]) + 1e-10 * np.abs(w[idx]))
         okn &= certified(op, zn, wn, w2n, gn, certify_positive)
         good, badi = idx[okn], idx[~okn]
+        w_previous[good], eta_previous[good], have_previous[good] = w[good], current[good], True
         w[good], g[good], w2[good], current[good] = wn[okn], gn[okn], w2n[okn], nxt[okn]
         failures[good] = 0
         factor[good] = np.maximum(factor[good] ** 2, 0.25)

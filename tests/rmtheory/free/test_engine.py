@@ -119,6 +119,7 @@ def test_hard_edges_of_products_are_exact_and_integrate_to_one():
     (a, b), = law.support
     assert a == 0.0 and b == pytest.approx(27 / 4, abs=1e-10)  # Fuss-Catalan L = 2 edge
     assert float(law.cdf(b)) == pytest.approx(1.0, abs=1e-12)
+    assert float(law.pdf(0.0)) > 1e15  # ρ(0) = ∞, reported as the limit from the right
     # ρ ~ (√3/2π) x^{−2/3} at the hard edge
     x = 1e-15
     assert float(law.pdf(x)) * x ** (2 / 3) == pytest.approx(np.sqrt(3) / (2 * np.pi), rel=1e-4)

@@ -1,0 +1,136 @@
+"""``rmtheory validate``: train networks, measure their spectra, test the theory — the main job.
+
+torch, pandas/pyarrow and Dask are imported inside :func:`run` only: ``import rmtheory`` and
+``rmtheory --help`` must stay light (the theory core never imports torch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+from rmtheory.cli import UsageError, _output
+
+HELP = "run a validation suite: train, measure spectra, test predictions (needs the [validation] extra)"
+DESCRIPTION = """\
+Run a suite of experiments — each trains or samples networks/matrices in torch, measures a spectrum
+and tests the rmtheory prediction for it with a stated statistic and threshold — and write:
+
+  DIR/records/*.parquet   one Parquet file per finished run (one row per check), written atomically
+  DIR/report.md           the pass/fail table and one section per run
+  DIR/figures/*.png       one figure per run: measurement and prediction together
+
+SUITE is a built-in suite (quick: every experiment small, a few minutes on a laptop CPU; full: the
+research-scale grid, for a GPU or a cluster) or the path of a TOML file (see validation.suites.loader).
+Rerunning the same command skips runs already finished (pass or fail), so an interrupted suite
+resumes where it stopped. A failed check is a result, not an error: the exit status is 0 when every
+run ended with a verdict (or was skipped for a missing dataset or prediction), 1 when a run errored.
+
+examples:
+  rmtheory validate quick
+  rmtheory validate full --out results/full --device cuda
+  rmtheory validate full --workers 8                      # Dask LocalCluster, 8 processes
+  rmtheory validate my_suite.toml --scheduler tcp://head:8786
+  rmtheory validate --list"""
+
+
+def _positive_int(name):
+    def parse(text):
+        # ArgumentTypeError: argparse shows its message as is (any other error becomes "invalid value")
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} = {text!r} is not an integer") from None
+        if value < 1:
+            raise argparse.ArgumentTypeError(f"{name} = {value} is outside the allowed range [1, inf) (integers)")
+        return value
+    return parse
+
+
+def register(sub) -> None:
+    p = sub.add_parser("validate", help=HELP, description=DESCRIPTION,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("suite", nargs="?", metavar="SUITE", help="quick, full, or a suite TOML file")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: ./rmtheory-validate/SUITE)")
+    p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device (default cpu)")
+    where = p.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=_positive_int("--workers"), metavar="N",
+                       help="run on a Dask LocalCluster of N worker processes")
+    where.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on an existing Dask cluster (e.g. tcp://host:8786)")
+    p.add_argument("--threads", type=_positive_int("--threads"), default=1, metavar="T",
+                   help="torch threads per run (default 1; use --workers for more cores)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("--no-report", action="store_true", help="write records only (no report/figures)")
+    p.add_argument("--list", action="store_true", help="list the built-in suites and the experiments")
+    p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    p.set_defaults(func=run)
+
+
+def _require_extras():
+    missing = []
+    for module in ("torch", "pandas", "pyarrow"):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(module)
+    if missing:
+        raise UsageError(f"rmtheory validate needs {', '.join(missing)}: pip install torch==2.13.0 && "
+                         "pip install -e \".[validation]\"")
+
+
+def _list(args) -> int:
+    from validation.experiments import REGISTRY
+    from validation.suites import builtin_suites, load_suite
+
+    suites = {name: load_suite(name) for name in builtin_suites()}
+    exps = sorted(REGISTRY.values(), key=lambda e: (e.number, e.name))
+    if args.json:
+        _output.print_json({
+            "suites": [{"name": n, "runs": len(s.tasks), "description": s.description} for n, s in suites.items()],
+            "experiments": [{"number": e.number, "name": e.name, "title": e.title, "tests": e.tests,
+                             "parameters": {k: {"default": v.default, "doc": v.doc,
+                                                "allowed": v.domain.describe() if v.domain else "any"}
+                                            for k, v in e.params.items()}} for e in exps]})
+        return 0
+    print("built-in suites:")
+    for n, s in suites.items():
+        print(f"  {n:<8} {len(s.tasks):>4} runs  {s.description}")
+    print("experiments:")
+    for e in exps:
+        print(f"  {e.number:>2} {e.name:<22} {e.title}")
+    return 0
+
+
+def run(args) -> int:
+    _require_extras()
+    if args.list:
+        return _list(args)
+    if not args.suite:
+        raise UsageError("rmtheory validate: give a SUITE (quick, full or a TOML file), or --list")
+    from validation.suites import SuiteError, load_suite, run_suite
+
+    try:
+        suite = load_suite(args.suite)
+    except SuiteError as err:
+        raise UsageError(str(err)) from None
+    if args.device == "cuda" and args.scheduler is None:
+        import torch
+
+        if not torch.cuda.is_available():
+            raise UsageError("--device cuda: torch sees no CUDA device here (torch.cuda.is_available() "
+                             "is False; this torch build is " + torch.__version__ + ")")
+    if args.workers is not None or args.scheduler is not None:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise UsageError("--workers/--scheduler need Dask: pip install -e \".[distributed]\"") from None
+    out = args.out or os.path.join("rmtheory-validate", suite.name)
+    summary = run_suite(suite, out, device=args.device, workers=args.workers,
+                        scheduler=args.scheduler, threads=args.threads,
+                        progress=not args.no_progress, report=not args.no_report)
+    if args.json:
+        _output.print_json(vars(summary))
+    else:
+        print(summary.line())
+    return 1 if summary.statuses.get("error") else 0

@@ -1,0 +1,66 @@
+"""The record store: atomic files, no duplicates, temporary leftovers invisible and cleaned."""
+
+import pandas as pd
+import pytest
+
+from validation.experiments import REGISTRY, Task, execute
+from validation.suites import RecordStore
+
+
+@pytest.fixture
+def record():
+    exp = REGISTRY["selfcheck"]
+    return execute(Task("selfcheck", exp.resolve({"label": 7}), seed=3, suite="t"))
+
+
+def test_write_read_roundtrip(tmp_path, record):
+    store = RecordStore(tmp_path)
+    store.write(record)
+    df = store.read()
+    assert len(df) == 1
+    row = df.iloc[0]
+    assert row.run_id == record.run_id and row.status == "pass" and row.seed == 3
+    assert row.value == pytest.approx(record.checks[0].value, rel=0, abs=0)
+    assert store.finished() == {record.run_id}
+    # the directory reads as one Parquet dataset with any reader
+    assert len(pd.read_parquet(tmp_path / "records")) == 1
+
+
+def test_rewrite_replaces_instead_of_duplicating(tmp_path, record):
+    store = RecordStore(tmp_path)
+    store.write(record)
+    store.write(record)
+    assert len(list((tmp_path / "records").glob("*.parquet"))) == 1
+    assert len(store.read()) == 1
+
+
+def test_interrupted_write_leaves_nothing_visible(tmp_path, record, monkeypatch):
+    """A writer dying mid-file leaves at most a hidden temporary file, which readers skip."""
+    import pyarrow.parquet as pq
+
+    store = RecordStore(tmp_path)
+    store.prepare()
+    # what kill -9 in the middle of a write leaves behind
+    (store.records / f".{record.run_id}.999.tmp").write_bytes(b"PAR1 truncated")
+
+    def dying_write(table, where, **kw):
+        where.write(b"PAR1 half a file")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pq, "write_table", dying_write)
+    with pytest.raises(KeyboardInterrupt):
+        store.write(record)
+    assert not store.path(record.run_id).exists()
+    assert len(store.read()) == 0 and len(pd.read_parquet(store.records)) == 0
+    assert store.clean() == 1                       # the simulated kill -9 leftover
+    assert list(store.records.iterdir()) == []
+
+
+def test_errors_are_not_finished(tmp_path):
+    exp = REGISTRY["selfcheck"]
+    rec = execute(Task("selfcheck", exp.resolve({"fail": "raise"}), seed=0))
+    assert rec.status == "error" and "RuntimeError: selfcheck asked to fail" in rec.error
+    assert "Traceback" in rec.traceback
+    store = RecordStore(tmp_path)
+    store.write(rec)
+    assert store.statuses() == {rec.run_id: "error"} and store.finished() == set()

@@ -1,0 +1,40 @@
+"""The validation experiments: each pairs a measurement with the ``rmtheory`` prediction it tests.
+
+=====  =========================  ==============================================================
+ #      name                       tests
+=====  =========================  ==============================================================
+ 1      least_squares_mp           least-squares Hessian vs (generalized) Marchenko-Pastur
+ 2      random_features_gram       random-features Gram matrix vs Pennington-Worah
+ 3      logistic_hessian           logistic-regression Hessian vs generalized MP
+ 4      deep_jacobian              deep-MLP input-output Jacobian vs Pennington-Schoenholz-Ganguli
+ 5      spin_glass_descent         spherical 3-spin descent vs −E_∞ and the shifted semicircle
+ 6      level_spacing              Hessian level-spacing ratios of a trained MLP vs GOE
+ 7      class_outliers             Hessian/GGN class outliers (digits, Fashion-MNIST) vs Papyan
+ 8      scaling                    λ_max and bulk edges vs width and depth: fitted exponents
+ 9      training_density           SLQ Hessian density through training, proposal metrics
+10      tracy_widom                λ_max of Wishart matrices vs Tracy-Widom
+=====  =========================  ==============================================================
+
+One module per experiment; importing this package registers all of them in :data:`REGISTRY`
+(name → :class:`~validation.experiments.base.Experiment`). See :mod:`.base` for the record.
+"""
+
+from validation.experiments.base import (
+    REGISTRY, Check, Context, Experiment, Outcome, Param, PredictionUnavailable, Record, Task,
+    execute, run_id,
+)
+from validation.experiments import (  # noqa: F401 - registration
+    e01_least_squares, e02_random_features, e03_logistic, e05_spin_glass, e06_level_spacing,
+    e10_tracy_widom, selfcheck,
+)
+
+__all__ = ["REGISTRY", "Check", "Context", "Experiment", "Outcome", "Param", "PredictionUnavailable",
+           "Record", "Task", "execute", "run_id", "get"]
+
+
+def get(name: str) -> Experiment:
+    """The registered experiment ``name`` (KeyError listing the known names otherwise)."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        raise KeyError(f"unknown experiment {name!r}; known: {', '.join(sorted(REGISTRY))}") from None

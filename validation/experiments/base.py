@@ -1,0 +1,350 @@
+"""What an experiment is, what it returns, and how one run becomes a tidy record.
+
+An experiment pairs a measurement (torch, :mod:`validation`) with the ``rmtheory`` prediction it
+tests. It is a function ``run(ctx, params) -> Outcome`` registered with :func:`experiment` together
+with its declared parameters (defaults and allowed ranges, checked where a suite enters them).
+
+An :class:`Outcome` holds :class:`Check` s — one statistic each, with the threshold it is judged by,
+fixed in the experiment's module *before* any run was looked at — plus measured statistics without a
+threshold, a summary of the prediction, and the data of the experiment's figure (measurement and
+prediction together). A failed check is a result: the record keeps it with its note.
+
+:func:`execute` runs one :class:`Task` (experiment × parameters × seed) and returns its
+:class:`Record`: every way a run can end becomes a status —
+
+* ``pass`` / ``fail`` — every check passed / at least one did not;
+* ``unavailable`` — the prediction needed does not exist (:class:`PredictionUnavailable`);
+* ``skipped`` — a dataset is not installed (:class:`~validation.data.DatasetMissingError`);
+* ``error`` — anything else raised (its one-line message and traceback are kept).
+
+``Record.rows()`` is the tidy form: one row per check (one row when there are none), the run's
+columns repeated on each, JSON for nested values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import pathlib
+import time
+import traceback
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Callable
+
+import numpy as np
+
+from rmtheory._params import ParameterError, check
+
+__all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "Task", "Record",
+           "PredictionUnavailable", "REGISTRY", "experiment", "execute", "run_id", "canonical_json",
+           "SCHEMA_VERSION"]
+
+#: bumped when the columns of a record change
+SCHEMA_VERSION = 1
+
+
+class PredictionUnavailable(RuntimeError):
+    """The ``rmtheory`` prediction an experiment tests is not available; the message says why."""
+
+
+@dataclass
+class Check:
+    """One statistic judged against a threshold fixed in advance: passes iff low ≤ value ≤ high.
+
+    ``statistic`` names what ``value`` is ("KS p-value", "relative edge error", …); ``low``/``high``
+    are the bounds (None: unbounded); ``sample_size`` the number of values the statistic is computed
+    from; ``prediction`` and ``measured`` the two numbers compared, where there are two.
+    """
+
+    name: str
+    statistic: str
+    value: float
+    low: float | None = None
+    high: float | None = None
+    sample_size: int = 0
+    prediction: float | None = None
+    measured: float | None = None
+    note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        v = self.value
+        if v is None or not math.isfinite(float(v)):
+            return False
+        return (self.low is None or v >= self.low) and (self.high is None or v <= self.high)
+
+    @property
+    def threshold(self) -> str:
+        if self.low is not None and self.high is not None:
+            return f"in [{self.low:.4g}, {self.high:.4g}]"
+        if self.low is not None:
+            return f">= {self.low:.4g}"
+        if self.high is not None:
+            return f"<= {self.high:.4g}"
+        return "none"
+
+
+@dataclass
+class Outcome:
+    checks: list = field(default_factory=list)
+    measured: dict = field(default_factory=dict)     # statistics without a threshold
+    prediction: dict = field(default_factory=dict)   # what theory said (edges, counts, law, source)
+    figure: dict | None = None                       # see validation.suites.report
+    note: str = ""
+
+
+@dataclass
+class Context:
+    """What a run gets besides its parameters."""
+
+    seed: int
+    device: str = "cpu"
+    workdir: pathlib.Path | None = None   # checkpoints of this run
+    run_id: str = ""
+
+    @property
+    def rng(self) -> np.random.Generator:
+        return np.random.default_rng(self.seed)
+
+    @property
+    def dtype(self):
+        import torch
+
+        return torch.float64
+
+
+@dataclass(frozen=True)
+class ListOf:
+    """A list whose items are each in ``domain`` (None: anything JSON-like)."""
+
+    domain: object = None
+
+    def describe(self):
+        return "a list" if self.domain is None else f"a list of values in {self.domain.describe()}"
+
+    def convert(self, value):
+        if not isinstance(value, (list, tuple)):
+            return None
+        if self.domain is None:
+            return list(value)
+        out = [self.domain.convert(v) for v in value]
+        return None if any(v is None for v in out) else out
+
+
+@dataclass(frozen=True)
+class Param:
+    default: object
+    domain: object = None    # a rmtheory._params domain (Real, Integer, OneOf, ListOf) or None
+    doc: str = ""
+    optional: bool = False   # None allowed
+
+
+@dataclass
+class Experiment:
+    name: str
+    number: int
+    title: str
+    run: Callable
+    params: dict
+    tests: str = ""          # the prediction tested, in one line
+
+    def resolve(self, given: dict, where: str = "") -> dict:
+        """Defaults overlaid with ``given``, every value checked; unknown names refused."""
+        prefix = f"{where}: " if where else ""
+        unknown = sorted(set(given) - set(self.params))
+        if unknown:
+            raise ParameterError(f"{prefix}{self.name}.{unknown[0]}", given[unknown[0]],
+                                 "a parameter of this experiment: " + ", ".join(sorted(self.params)))
+        out = {}
+        for key, spec in self.params.items():
+            value = given.get(key, spec.default)
+            if value is None and (spec.optional or spec.default is None):
+                out[key] = None
+            elif spec.domain is None:
+                out[key] = value
+            else:
+                out[key] = check(f"{prefix}{self.name}.{key}", value, spec.domain)
+        return out
+
+
+REGISTRY: dict[str, Experiment] = {}
+
+
+def experiment(name: str, number: int, title: str, params: dict, tests: str = ""):
+    """Register ``run(ctx, p)`` (``p`` a namespace of checked parameters) as an experiment."""
+    def wrap(fn):
+        REGISTRY[name] = Experiment(name, number, title, fn, params, tests)
+        return fn
+    return wrap
+
+
+def canonical_json(value) -> str:
+    """JSON with sorted keys and no whitespace: the same value always gives the same string."""
+    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_plain(v) for v in value.tolist()]
+    if isinstance(value, (np.floating, float)):
+        v = float(value)
+        return v if math.isfinite(v) else None
+    if isinstance(value, (np.integer,)):
+        return int(value)
+    if isinstance(value, (np.bool_,)):
+        return bool(value)
+    if isinstance(value, pathlib.Path):
+        return str(value)
+    return value
+
+
+def run_id(experiment_name: str, params: dict, seed: int) -> str:
+    """A deterministic id: ``NAME-<12 hex of sha256(canonical parameters, seed)>``; the key of resume."""
+    digest = hashlib.sha256(canonical_json({"experiment": experiment_name, "params": params,
+                                            "seed": seed}).encode()).hexdigest()[:12]
+    return f"{experiment_name}-{digest}"
+
+
+@dataclass
+class Task:
+    """One run of a suite: an experiment, its fully resolved parameters and a seed."""
+
+    experiment: str
+    params: dict
+    seed: int
+    suite: str = ""
+    index: int = 0
+
+    @property
+    def id(self) -> str:
+        return run_id(self.experiment, self.params, self.seed)
+
+
+@dataclass
+class Record:
+    run_id: str
+    experiment: str
+    number: int
+    title: str
+    suite: str
+    seed: int
+    params: dict
+    status: str
+    checks: list
+    measured: dict
+    prediction: dict
+    figure: dict | None
+    note: str
+    error: str
+    traceback: str
+    wall_s: float
+    device: str
+    host: str
+    finished_at: str
+    version: str
+
+    #: the columns of :meth:`rows`, in order
+    COLUMNS = ("run_id", "experiment", "number", "title", "suite", "seed", "params", "status",
+               "check", "statistic", "value", "low", "high", "threshold", "passed", "sample_size",
+               "prediction", "measured", "check_note", "run_measured", "run_prediction", "figure",
+               "note", "error", "traceback", "wall_s", "device", "host", "finished_at", "version",
+               "schema")
+
+    def rows(self) -> list[dict]:
+        base = {"run_id": self.run_id, "experiment": self.experiment, "number": self.number,
+                "title": self.title, "suite": self.suite, "seed": self.seed,
+                "params": canonical_json(self.params), "status": self.status,
+                "run_measured": canonical_json(self.measured),
+                "run_prediction": canonical_json(self.prediction),
+                "note": self.note, "error": self.error, "traceback": self.traceback,
+                "wall_s": float(self.wall_s), "device": self.device, "host": self.host,
+                "finished_at": self.finished_at, "version": self.version, "schema": SCHEMA_VERSION}
+        checks = self.checks or [None]
+        rows = []
+        for i, c in enumerate(checks):
+            row = dict(base)
+            # the figure's data once per run (first row), not repeated on every check
+            row["figure"] = canonical_json(self.figure) if (i == 0 and self.figure) else None
+            if c is None:
+                row.update({"check": None, "statistic": None, "value": None, "low": None,
+                            "high": None, "threshold": None, "passed": None, "sample_size": None,
+                            "prediction": None, "measured": None, "check_note": None})
+            else:
+                row.update({"check": c.name, "statistic": c.statistic, "value": _num(c.value),
+                            "low": _num(c.low), "high": _num(c.high), "threshold": c.threshold,
+                            "passed": bool(c.passed), "sample_size": int(c.sample_size),
+                            "prediction": _num(c.prediction), "measured": _num(c.measured),
+                            "check_note": c.note})
+            rows.append({k: row[k] for k in self.COLUMNS})
+        return rows
+
+
+def _num(v):
+    if v is None:
+        return None
+    v = float(v)
+    return v if math.isfinite(v) else None
+
+
+def _host() -> str:
+    import socket
+
+    try:
+        return socket.gethostname()
+    except OSError:  # pragma: no cover
+        return ""
+
+
+def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None = None) -> Record:
+    """Run one task and return its record; never raises for a failure of the experiment itself."""
+    import datetime
+
+    import rmtheory
+    import validation.experiments  # noqa: F401 - fills REGISTRY
+
+    t0 = time.perf_counter()
+    exp = REGISTRY.get(task.experiment)
+    title = exp.title if exp else ""
+    number = exp.number if exp else 0
+    rid = task.id
+    status, outcome, error, tb = "error", Outcome(), "", ""
+    try:
+        if exp is None:
+            raise KeyError(f"unknown experiment {task.experiment!r}")
+        if threads is not None:
+            import torch
+
+            torch.set_num_threads(int(threads))
+        ctx = Context(seed=task.seed, device=device,
+                      workdir=None if workdir is None else pathlib.Path(workdir) / rid, run_id=rid)
+        outcome = exp.run(ctx, SimpleNamespace(**task.params))
+        if not isinstance(outcome, Outcome):
+            raise TypeError(f"experiment {task.experiment} returned {type(outcome).__name__}, not an Outcome")
+        status = "pass" if outcome.checks and all(c.passed for c in outcome.checks) else "fail"
+        if not outcome.checks:
+            status = "error"
+            error = "the experiment returned no check"
+    except PredictionUnavailable as err:
+        status, error = "unavailable", _one_line(err)
+    except Exception as err:  # noqa: BLE001 - every failure of a run is recorded, never raised
+        from validation.data import DatasetMissingError
+
+        if isinstance(err, DatasetMissingError):
+            status, error = "skipped", _one_line(err)
+        else:
+            status, error, tb = "error", f"{type(err).__name__}: {_one_line(err)}", traceback.format_exc()
+    finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    return Record(rid, task.experiment, number, title, task.suite, task.seed, task.params, status,
+                  list(outcome.checks), outcome.measured, outcome.prediction, outcome.figure,
+                  outcome.note, error, tb, time.perf_counter() - t0, device, _host(), finished,
+                  rmtheory.__version__)
+
+
+def _one_line(err) -> str:
+    return " ".join(str(err).split()) or type(err).__name__

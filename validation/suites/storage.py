@@ -1,0 +1,141 @@
+"""The Parquet dataset of a suite's records: one file per finished run, written atomically.
+
+Layout of an output directory::
+
+    DIR/records/<run_id>.parquet     one file per run (its rows: one per check)
+    DIR/checkpoints/<run_id>/...     training checkpoints of the runs that train
+    DIR/figures/<run_id>.png         written by the report
+    DIR/report.md
+
+Why one file per run: a run's record is written in one step as ``.<run_id>.<pid>.tmp`` in the same
+directory, flushed and fsynced, then renamed onto ``<run_id>.parquet`` with ``os.replace`` (atomic on
+POSIX and Windows), and the directory is fsynced. A process killed at any moment (``kill -9``, power
+loss after the fsync) therefore leaves each record either absent or complete, never truncated; a
+rerun writing the same run replaces the file instead of adding a second copy, so records are never
+duplicated. Readers (pyarrow, pandas, Spark, DuckDB) ignore files whose names start with ``.``, so a
+leftover temporary file is invisible to them; :meth:`RecordStore.clean` removes it.
+
+The run id is a hash of the experiment, its resolved parameters and its seed
+(:func:`validation.experiments.base.run_id`): the same run always has the same file, which is what
+resume keys on. Every file has the same explicit Arrow schema, so the directory reads as one table:
+``pandas.read_parquet(DIR / "records")``.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+__all__ = ["RecordStore", "schema", "VERDICTS"]
+
+#: statuses that end a run for good: resume skips them (errors, skips and missing predictions rerun)
+VERDICTS = ("pass", "fail")
+
+
+def schema():
+    """The Arrow schema of a record file (pyarrow is imported only when needed)."""
+    import pyarrow as pa
+
+    s, f, i, b = pa.string(), pa.float64(), pa.int64(), pa.bool_()
+    return pa.schema([
+        ("run_id", s), ("experiment", s), ("number", i), ("title", s), ("suite", s), ("seed", i),
+        ("params", s), ("status", s), ("check", s), ("statistic", s), ("value", f), ("low", f),
+        ("high", f), ("threshold", s), ("passed", b), ("sample_size", i), ("prediction", f),
+        ("measured", f), ("check_note", s), ("run_measured", s), ("run_prediction", s),
+        ("figure", s), ("note", s), ("error", s), ("traceback", s), ("wall_s", f), ("device", s),
+        ("host", s), ("finished_at", s), ("version", s), ("schema", i)])
+
+
+class RecordStore:
+    """The records of one output directory."""
+
+    def __init__(self, out_dir):
+        self.root = pathlib.Path(out_dir)
+        self.records = self.root / "records"
+
+    def prepare(self) -> None:
+        self.records.mkdir(parents=True, exist_ok=True)
+        self.clean()
+
+    def clean(self) -> int:
+        """Remove temporary files left by a killed writer; returns how many."""
+        count = 0
+        if self.records.is_dir():
+            for tmp in self.records.glob(".*.tmp"):
+                tmp.unlink(missing_ok=True)
+                count += 1
+        return count
+
+    def path(self, run_id: str) -> pathlib.Path:
+        return self.records / f"{run_id}.parquet"
+
+    def write(self, record) -> pathlib.Path:
+        """Write one :class:`~validation.experiments.base.Record` atomically (see the module doc)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        self.records.mkdir(parents=True, exist_ok=True)
+        rows = record.rows()
+        table = pa.Table.from_pylist(rows, schema=schema())
+        final = self.path(record.run_id)
+        tmp = self.records / f".{record.run_id}.{os.getpid()}.tmp"
+        try:
+            with open(tmp, "wb") as fh:
+                pq.write_table(table, fh, compression="zstd")
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _fsync_dir(self.records)
+        return final
+
+    def statuses(self) -> dict[str, str]:
+        """run_id → status of every stored record (reads one column per file)."""
+        import pyarrow.parquet as pq
+
+        out = {}
+        if not self.records.is_dir():
+            return out
+        for path in sorted(self.records.glob("*.parquet")):
+            if path.name.startswith("."):
+                continue
+            try:
+                col = pq.read_table(path, columns=["status"]).column("status")
+            except Exception:  # noqa: BLE001 - an unreadable file is not a finished run
+                continue
+            if len(col):
+                out[path.stem] = col[0].as_py()
+        return out
+
+    def finished(self) -> set[str]:
+        """Run ids whose record holds a verdict (pass or fail): what resume skips."""
+        return {k for k, v in self.statuses().items() if v in VERDICTS}
+
+    def read(self):
+        """All records as one pandas DataFrame (one row per check), in a stable order."""
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        files = [p for p in sorted(self.records.glob("*.parquet"))] if self.records.is_dir() else []
+        if not files:
+            return schema().empty_table().to_pandas()
+        table = pa.concat_tables([pq.read_table(p, schema=schema()) for p in files])
+        df = table.to_pandas()
+        return df.sort_values(["number", "experiment", "run_id"], kind="stable").reset_index(drop=True)
+
+
+def _fsync_dir(path: pathlib.Path) -> None:
+    """Make a rename durable: fsync the directory entry (POSIX; a no-op where unsupported)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # pragma: no cover - e.g. Windows
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)

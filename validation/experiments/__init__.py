@@ -25,7 +25,7 @@ from validation.experiments.base import (
 )
 from validation.experiments import (  # noqa: F401 - registration
     e01_least_squares, e02_random_features, e03_logistic, e05_spin_glass, e06_level_spacing,
-    e10_tracy_widom, selfcheck,
+    e09_training_density, e10_tracy_widom, selfcheck,
 )
 
 __all__ = ["REGISTRY", "Check", "Context", "Experiment", "Outcome", "Param", "PredictionUnavailable",

@@ -32,7 +32,7 @@ def test_centered_activation_has_gaussian_mean_zero():
     # kinked activations: a fine trapezoid rule, not Gauss-Hermite (which converges slowly at a kink)
     x = np.linspace(-12, 12, 480_001)
     gauss = np.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-    for name in ("relu", "softplus", "gelu", "abs", "tanh"):
+    for name in ("relu", "softplus", "gelu", "abs", "tanh", "selu", "leaky_relu"):
         f = activation(f"{name}_centered")
         mean = float(np.trapezoid(gauss * f(torch.as_tensor(x)).numpy(), x))
         assert abs(mean) < 1e-8, name

@@ -24,8 +24,9 @@ from validation.experiments.base import (
     execute, run_id,
 )
 from validation.experiments import (  # noqa: F401 - registration
-    e01_least_squares, e02_random_features, e03_logistic, e05_spin_glass, e06_level_spacing,
-    e09_training_density, e10_tracy_widom, selfcheck,
+    e01_least_squares, e02_random_features, e03_logistic, e04_deep_jacobian, e05_spin_glass,
+    e06_level_spacing, e07_class_outliers, e08_scaling, e09_training_density, e10_tracy_widom,
+    selfcheck,
 )
 
 __all__ = ["REGISTRY", "Check", "Context", "Experiment", "Outcome", "Param", "PredictionUnavailable",

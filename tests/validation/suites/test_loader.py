@@ -89,3 +89,11 @@ def test_cli_bad_arguments_exit_2(argv, needle):
         code = main(argv)
     lines = err.getvalue().strip().splitlines()
     assert code == 2 and len(lines) == 1 and needle in lines[0], lines
+
+
+def test_cli_list_names_suites_and_experiments(capsys):
+    assert main(["validate", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "quick" in out and "full" in out
+    for name in ("least_squares_mp", "deep_jacobian", "tracy_widom", "class_outliers"):
+        assert name in out

@@ -116,3 +116,21 @@ def test_dask_local_cluster_gives_the_same_records_and_survives_a_dead_worker(tm
             np.testing.assert_allclose(a.to_numpy(float), b.to_numpy(float), rtol=1e-12, atol=0, err_msg=col)
         else:
             assert a.tolist() == b.tolist(), col
+
+
+def test_progress_lines_when_not_a_terminal(tmp_path, write_suite):
+    import io
+
+    from validation.suites.runner import Progress
+
+    suite = parse_suite('[[experiment]]\nname = "selfcheck"\ngrid = { label = [1, 2, 3] }')
+    stream = io.StringIO()
+    bar = Progress(len(suite.tasks), 1, stream=stream)
+    from validation.experiments import execute
+
+    for task in suite.tasks[1:]:
+        bar.update(execute(task))
+    bar.close()
+    lines = stream.getvalue().splitlines()
+    assert [line.split()[0] for line in lines] == ["[2/3]", "[3/3]"]
+    assert lines[0].split()[1] == suite.tasks[1].id and lines[0].split()[2] == "pass"

@@ -1,0 +1,11 @@
+"""Network-level predictions: what random-matrix theory says about a network's spectra.
+
+(The front doors land in the next commit; the modules below are usable directly.)
+"""
+from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
+from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
+from rmtheory.predict.pennington_bahri import (
+    critical_epsilon, pennington_bahri, pennington_bahri_index, pennington_bahri_law,
+)
+from rmtheory.predict.random_features import RandomFeaturesGram
+from rmtheory.predict.record import NoTheoryError, OutlierPrediction, Prediction

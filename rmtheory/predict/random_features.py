@@ -1,0 +1,194 @@
+"""The Gram matrix of random features (Pennington & Worah 2017).
+
+Pennington & Worah (2017), "Nonlinear random matrix theory for deep learning", NeurIPS, §3
+(Theorem 1 and eqs. (9)-(10)): W of size n1×n0 with iid N(0, σ_w²) entries, X of size n0×m with
+iid N(0, σ_x²) entries, Y = f(W X/√n0) entrywise, and
+
+    M = (1/m) Y Yᵀ  (n1×n1),    φ = n0/m,   ψ = n0/n1,
+
+with f centred under the Gaussian (E f(√v z) = 0, v = σ_w² σ_x²). The limit spectrum depends on f
+only through η = E f(√v z)² and ζ = v·(E f'(√v z))² (their ζ; :func:`activation_moments` returns
+(E f')², so ζ here is ``moments.linear_power``). It is given in P&W by a quartic for an auxiliary
+function. Péché (2019, "A note on the Pennington-Worah distribution", Electron. Commun. Probab.
+24, no. 66) showed that the same law is that of the linear-plus-noise Gram matrix
+
+    M_lin = (1/m) Ỹ Ỹᵀ,   Ỹ = √ζ · W X/√n0 + √(η − ζ) · Z    (Z iid N(0, 1), W, X of unit variance),
+
+which is what this module solves. Given W, the columns of Ỹ are iid N(0, Σ) with
+Σ = (η − ζ) I + ζ W Wᵀ/n0, so M is a generalized Marchenko-Pastur matrix with ratio c = n1/m = φ/ψ
+and population law H = (η − ζ) + ζ·MP(1/ψ) (Silverstein & Bai 1995). With the companion transform
+m̲(z) (of Ỹᵀ Ỹ/m, m×m), Silverstein & Choi (1995) give z = −1/m̲ + c ∫ τ dH(τ)/(1 + τ m̲); for this
+H the integral is (1/m̲)(1 − g_MP(w)/(ζ m̲)) with w = −(1 + (η − ζ) m̲)/(ζ m̲) and g_MP the
+Stieltjes transform of MP(1/ψ). Taking u = g_MP(w) as the unknown and inverting the MP equation
+(1/ψ) w u² + (w − 1 + 1/ψ) u + 1 = 0 for w makes every step explicit:
+
+    w = ((1 − c')u − 1)/(u(c'u + 1)),  c' = 1/ψ;   a + b w = −1/m̲ (a = η − ζ, b = ζ);
+    z = Z(u) = (1 − c)(a + b w) − (c u/b)(a + b w)²,   g(z) = (m̲ + (1 − c)/z)/c.
+
+The physical root is certified by Im m̲ > 0, Im g > 0, and u equal to the closed-form MP transform
+at w (the MP sheet). ζ = 0 gives M = MP(ratio φ/ψ, variance η) exactly, and η = ζ (a linear
+activation) gives MP(φ/ψ) ⊠ MP(1/ψ, variance ζ): both are returned as / checked against those
+closed forms.
+
+A non-centred f adds the rank-one term E[f]² 1 1ᵀ (n1×n1): one outlier near n1·E[f]² (leading order;
+O(1) corrections are not computed), the bulk following from Var f in place of η.
+
+Example (ζ = 0 is Marchenko-Pastur; a linear activation is MP(φ/ψ) ⊠ MP(1/ψ))::
+
+    >>> import rmtheory as rmt
+    >>> law = rmt.predict.RandomFeaturesGram(phi=0.5, psi=1.0, eta=1.0, zeta=0.0)
+    >>> type(law).__name__, law.expression()
+    ('MarchenkoPastur', 'mp(ratio=0.5, variance=1)')
+    >>> lin = rmt.predict.RandomFeaturesGram(phi=0.5, psi=2.0, eta=1.0, zeta=1.0)
+    >>> ref = rmt.free_mul(rmt.MarchenkoPastur(0.25), rmt.MarchenkoPastur(0.5))
+    >>> abs(lin.support[0][1] - ref.support[0][1]) < 1e-12, abs(float(lin.cdf(1.0) - ref.cdf(1.0))) < 1e-12
+    (True, True)
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from math import comb
+
+import numpy as np
+
+from rmtheory._params import Integer, ParameterError, Real, check
+from rmtheory.free import transforms
+from rmtheory.laws.marchenko_pastur import MarchenkoPastur, narayana
+from rmtheory.predict.inverse_law import InverseFunctionLaw
+
+__all__ = ["RandomFeaturesGram", "random_features_gram"]
+
+_POS = Real(0, None, low_open=True)
+_NONNEG = Real(0, None)
+
+
+class _PenningtonWorah(InverseFunctionLaw):
+    """Limit spectrum of M = (1/m) Y Yᵀ, Y = f(W X/√n0) (module docstring). Build it with
+    :func:`RandomFeaturesGram`, which returns Marchenko-Pastur for ζ = 0."""
+
+    name = "random_features_gram"
+    summary = "Pennington-Worah random-features Gram matrix (1/m) f(WX/√n0) f(WX/√n0)ᵀ"
+
+    def __init__(self, phi, psi, eta, zeta, activation=None, variance=1.0):
+        self.phi, self.psi, self.eta, self.zeta = phi, psi, eta, zeta
+        self.activation = activation
+        self.variance = variance
+        self.c = phi / psi            # n1/m
+        self.cp = 1.0 / psi           # n1/n0, ratio of W Wᵀ/n0
+        self.a = eta - zeta
+        self.b = zeta
+        self._mp = MarchenkoPastur(self.cp)
+
+    @property
+    def params(self):
+        return {"phi": self.phi, "psi": self.psi, "eta": self.eta, "zeta": self.zeta}
+
+    def expression(self):
+        return (f"random_features_gram(phi={self.phi:.17g}, psi={self.psi:.17g}, eta={self.eta:.17g}, "
+                f"zeta={self.zeta:.17g})")
+
+    @property
+    def u_scale(self):
+        return 1.0 / max(self.b, 1e-300)
+
+    # z = Z(u), u = g_MP(w)
+    def _w(self, u):
+        cp = self.cp
+        num = (1.0 - cp) * u - 1.0
+        den = u * (cp * u + 1.0)
+        dden = 2.0 * cp * u + 1.0
+        w = num / den
+        dw = ((1.0 - cp) * den - num * dden) / (den * den)
+        return w, dw
+
+    def _inverse(self, u):
+        u = np.asarray(u, dtype=complex)
+        a, b, c = self.a, self.b, self.c
+        w, dw = self._w(u)
+        s = a + b * w                       # = −1/m̲
+        z = (1.0 - c) * s - (c / b) * u * s * s
+        dz = (1.0 - c) * b * dw - (c / b) * (s * s + 2.0 * u * s * b * dw)
+        return z, dz
+
+    def _gamma(self, u, z):
+        w, _ = self._w(np.asarray(u, dtype=complex))
+        m_under = -1.0 / (self.a + self.b * w)
+        return (m_under + (1.0 - self.c) / z) / self.c
+
+    def _u_far(self, z):
+        return -self.b / (np.asarray(z, dtype=complex) - self.a)
+
+    def _real_poles(self):
+        return [-1.0 / self.cp, 0.0]
+
+    def _certify(self, u, z, closed):
+        w, _ = self._w(np.asarray(u, dtype=complex))
+        m_under = -1.0 / (self.a + self.b * w)
+        if closed:
+            sheet = np.ones(np.shape(u), dtype=bool)
+            ok = m_under.imag >= -1e-12 * np.abs(m_under)
+        else:
+            ok = m_under.imag > 0
+            with np.errstate(all="ignore"):
+                ref = np.asarray(self._mp.stieltjes(np.where(w.imag > 0, w, w.real + 1e-300j)), dtype=complex)
+            sheet = np.abs(ref - u) <= 1e-7 * (np.abs(u) + 1e-300)
+        return ok & sheet
+
+    def _atoms(self):
+        # rank of M ≤ m; the population Σ is singular only for a linear activation with n1 > n0
+        zero = max(1.0 - 1.0 / self.c, 0.0)
+        if self.a <= 0.0:
+            zero = max(zero, 1.0 - self.psi)
+        return [(0.0, zero)] if zero > 1e-15 else []
+
+    def _hull_bounds(self):
+        return 0.0, self.scale
+
+    # moments: M's law is H ⊠ MP(c) with H = a + b·MP(c'), exactly
+    def exact_moments(self, order):
+        a, b = Fraction(self.a), Fraction(self.b)
+        mp = MarchenkoPastur(self.cp).exact_moments(order)
+        mp = [Fraction(1)] + list(mp)
+        pop = [sum(comb(k, j) * a ** (k - j) * b**j * mp[j] for j in range(k + 1)) for k in range(1, order + 1)]
+        c = Fraction(self.c)
+        cumulants_mp = [c ** (k - 1) for k in range(1, order + 1)]  # free cumulants of MP(c)
+        return transforms.product_moments(cumulants_mp, pop, order)
+
+    def _sample(self, n, rng):
+        """Eigenvalues of M with n1 = n: through the activation when the law was built from one,
+        otherwise through the linear-plus-noise model of the module docstring."""
+        n1 = n
+        n0 = max(1, int(round(n1 * self.psi)))
+        m = max(1, int(round(n0 / self.phi)))
+        w = rng.standard_normal((n1, n0))
+        x = rng.standard_normal((n0, m))
+        h = w @ x / math.sqrt(n0)
+        if self.activation is not None:
+            y = self.activation(math.sqrt(self.variance) * h)
+        else:
+            y = math.sqrt(self.b) * h + math.sqrt(self.a) * rng.standard_normal((n1, m))
+        if m >= n1:
+            return np.linalg.eigvalsh(y @ y.T / m)
+        small = np.linalg.eigvalsh(y.T @ y / m)
+        return np.concatenate([np.zeros(n1 - m), small])
+
+
+def RandomFeaturesGram(phi: float, psi: float, eta: float, zeta: float):  # noqa: N802 - a law constructor
+    """The Pennington-Worah law for ratios φ = n0/m, ψ = n0/n1 and constants η, ζ (module docstring).
+
+    Returns :class:`~rmtheory.laws.marchenko_pastur.MarchenkoPastur` (ratio φ/ψ, variance η) when
+    ζ = 0, the exact reduction of P&W §3.
+    """
+    phi = check("phi", phi, _POS)
+    psi = check("psi", psi, _POS)
+    eta = check("eta", eta, _POS)
+    zeta = check("zeta", zeta, _NONNEG)
+    if zeta > eta * (1 + 1e-12):
+        raise ParameterError("zeta", zeta, f"[0, eta] = [0, {eta!r}]",
+                             "ζ = v(E f')² ≤ E f² = η by the Gaussian Poincaré/Cauchy-Schwarz inequality")
+    zeta = min(zeta, eta)
+    if zeta == 0.0:
+        return MarchenkoPastur(phi / psi, variance=eta)
+    return _PenningtonWorah(phi, psi, eta, zeta)

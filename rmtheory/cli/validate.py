@@ -60,6 +60,9 @@ def register(sub) -> None:
                        help="run on an existing Dask cluster (e.g. tcp://host:8786)")
     p.add_argument("--threads", type=_positive_int("--threads"), default=1, metavar="T",
                    help="torch threads per run (default 1; use --workers for more cores)")
+    p.add_argument("--run-timeout", type=float, metavar="S",
+                   help="seconds a run may take before it is recorded as an error (local runs; "
+                        "default: the suite's run_timeout, else none)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-report", action="store_true", help="write records only (no report/figures)")
     p.add_argument("--list", action="store_true", help="list the built-in suites and the experiments")
@@ -125,10 +128,13 @@ def run(args) -> int:
             import distributed  # noqa: F401
         except ImportError:
             raise UsageError("--workers/--scheduler need Dask: pip install -e \".[distributed]\"") from None
+    if args.run_timeout is not None and not args.run_timeout > 0:
+        raise UsageError(f"--run-timeout = {args.run_timeout!r} is outside the allowed range (0, inf)")
     out = args.out or os.path.join("rmtheory-validate", suite.name)
     summary = run_suite(suite, out, device=args.device, workers=args.workers,
                         scheduler=args.scheduler, threads=args.threads,
-                        progress=not args.no_progress, report=not args.no_report)
+                        progress=not args.no_progress, report=not args.no_report,
+                        run_timeout=args.run_timeout if args.run_timeout is not None else "suite")
     if args.json:
         _output.print_json(vars(summary))
     else:

@@ -15,23 +15,29 @@ from validation.experiments.base import PredictionUnavailable
 __all__ = ["predictor", "call"]
 
 
-def predictor(name: str):
-    """``rmtheory.predict.<name>`` or PredictionUnavailable."""
+def predictor(name: str, module: str | None = None):
+    """``rmtheory.predict.<name>`` (or, if the package does not export it, ``<name>`` of the
+    submodule ``rmtheory.predict.<module>``), or PredictionUnavailable."""
     try:
-        module = importlib.import_module("rmtheory.predict")
+        package = importlib.import_module("rmtheory.predict")
     except ImportError as err:
         raise PredictionUnavailable(f"rmtheory.predict is not importable ({err})") from err
-    fn = getattr(module, name, None)
-    if fn is None:
+    fn = getattr(package, name, None)
+    if (fn is None or not callable(fn)) and module is not None:
+        try:
+            fn = getattr(importlib.import_module(f"rmtheory.predict.{module}"), name, None)
+        except ImportError:
+            fn = None
+    if fn is None or not callable(fn):
         raise PredictionUnavailable(f"rmtheory.predict.{name} is not available in this version of rmtheory "
                                     "(the network-level predictions of issue 4)")
     return fn
 
 
-def call(name: str, *args, **kwargs):
+def call(name: str, *args, module: str | None = None, **kwargs):
     """Call ``rmtheory.predict.<name>``; a NoTheoryError (no theory for these inputs) becomes
     PredictionUnavailable with the theory's own explanation."""
-    fn = predictor(name)
+    fn = predictor(name, module)
     try:
         return fn(*args, **kwargs)
     except ImportError as err:

@@ -15,7 +15,8 @@ prediction together). A failed check is a result: the record keeps it with its n
 * ``pass`` / ``fail`` — every check passed / at least one did not;
 * ``unavailable`` — the prediction needed does not exist (:class:`PredictionUnavailable`);
 * ``skipped`` — a dataset is not installed (:class:`~validation.data.DatasetMissingError`);
-* ``error`` — anything else raised (its one-line message and traceback are kept).
+* ``error`` — anything else raised, or the run exceeded its time limit (its one-line message and
+  traceback are kept).
 
 ``Record.rows()`` is the tidy form: one row per check (one row when there are none), the run's
 columns repeated on each, JSON for nested values.
@@ -23,10 +24,13 @@ columns repeated on each, JSON for nested values.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
 import pathlib
+import signal
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -38,7 +42,7 @@ import numpy as np
 from rmtheory._params import ParameterError, check
 
 __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "Task", "Record",
-           "PredictionUnavailable", "REGISTRY", "experiment", "execute", "run_id", "canonical_json",
+           "PredictionUnavailable", "RunTimeout", "REGISTRY", "experiment", "execute", "run_id", "canonical_json",
            "SCHEMA_VERSION"]
 
 #: bumped when the columns of a record change
@@ -301,8 +305,41 @@ def _host() -> str:
         return ""
 
 
-def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None = None) -> Record:
-    """Run one task and return its record; never raises for a failure of the experiment itself."""
+class RunTimeout(BaseException):
+    """A run exceeded its time limit. A BaseException, like KeyboardInterrupt, so that an
+    experiment's ``except Exception`` cannot swallow it."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    """Raise :class:`RunTimeout` in this thread after ``seconds`` (POSIX interval timer; only in the
+    main thread, where signals are delivered — elsewhere, e.g. on a Dask worker's thread pool, no
+    limit is applied). Native code (a long BLAS call) finishes before the timer is seen."""
+    usable = (seconds is not None and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield False
+        return
+
+    def handler(signum, frame):
+        raise RunTimeout(f"the run exceeded its time limit of {seconds:g} s")
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, float(seconds))
+    try:
+        yield True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None = None,
+            timeout: float | None = None) -> Record:
+    """Run one task and return its record; never raises for a failure of the experiment itself.
+
+    ``timeout`` (seconds) ends a run that takes longer with an ``error`` record saying so (applied
+    where the process can be interrupted: the main thread; see :func:`_time_limit`).
+    """
     import datetime
 
     import rmtheory
@@ -323,7 +360,8 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
             torch.set_num_threads(int(threads))
         ctx = Context(seed=task.seed, device=device,
                       workdir=None if workdir is None else pathlib.Path(workdir) / rid, run_id=rid)
-        outcome = exp.run(ctx, SimpleNamespace(**task.params))
+        with _time_limit(timeout):
+            outcome = exp.run(ctx, SimpleNamespace(**task.params))
         if not isinstance(outcome, Outcome):
             raise TypeError(f"experiment {task.experiment} returned {type(outcome).__name__}, not an Outcome")
         status = "pass" if outcome.checks and all(c.passed for c in outcome.checks) else "fail"
@@ -332,6 +370,8 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
             error = "the experiment returned no check"
     except PredictionUnavailable as err:
         status, error = "unavailable", _one_line(err)
+    except RunTimeout as err:
+        status, error, tb = "error", f"RunTimeout: {_one_line(err)}", traceback.format_exc()
     except Exception as err:  # noqa: BLE001 - every failure of a run is recorded, never raised
         from validation.data import DatasetMissingError
 

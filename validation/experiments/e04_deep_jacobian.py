@@ -8,7 +8,7 @@ setting of the theory, where every layer's pre-activations have variance q*). Th
 J = ∂x_L/∂x_0 of the last hidden layer is computed exactly (``torch.func.jacrev``) and the
 eigenvalues of J Jᵀ of all networks are pooled (independent matrices).
 
-Prediction: ``rmtheory.predict.jacobian`` — the spectrum of J Jᵀ from the product of S-transforms
+Prediction: ``rmtheory.predict.deep_jacobian`` — the spectrum of J Jᵀ from the product of S-transforms
 (Pennington, Schoenholz & Ganguli 2017, NeurIPS, §3; 2018, AISTATS) at q*, for that depth, weight
 distribution and activation.
 
@@ -18,6 +18,7 @@ criterion uses n = N, the size of one matrix).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -29,7 +30,8 @@ from validation.experiments.base import Outcome, Param, experiment
 
 
 def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed, device="cpu"):
-    """Eigenvalues of J Jᵀ of one random network (float64, ascending)."""
+    """Eigenvalues of J Jᵀ of one random network (float64, ascending). ``q_star`` NaN means a
+    scale-free network (ReLU-like without bias), where any input norm gives the same J."""
     import torch
     from torch.func import jacrev
 
@@ -40,15 +42,19 @@ def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed,
     hidden = net[:-1]                                      # drop the readout: x_L as a function of x_0
     gen = torch.Generator().manual_seed(seed + 7_919)
     x = torch.randn(N, generator=gen, dtype=torch.float64)
-    x *= math.sqrt(N * max(q_star - sigma_b**2, 0.0) / sigma_w**2) / x.norm()
+    q = 1.0 if math.isnan(q_star) else q_star
+    x *= math.sqrt(N * max(q - sigma_b**2, 0.0) / sigma_w**2) / x.norm()
     with torch.no_grad():
         J = jacrev(hidden)(x.to(device))
     return torch.linalg.eigvalsh(J @ J.T).cpu().numpy()
 
 
-def predicted(N, L, activation, weights, sigma_w, sigma_b):
-    return call("jacobian", width=N, depth=L, activation=activation, weights=weights,
-                sigma_w=sigma_w, sigma_b=sigma_b)
+@functools.lru_cache(maxsize=64)
+def predicted(L, activation, weights, sigma_w, sigma_b):
+    """The PSG prediction (width-free: the N → ∞ law), cached: experiment 8 asks for the same
+    depths as experiment 4, and each costs seconds of S-transform solves."""
+    return call("deep_jacobian", L, activation, sigma_w=sigma_w, sigma_b=sigma_b, weights=weights,
+                module="jacobian")
 
 
 @experiment(
@@ -65,7 +71,7 @@ def predicted(N, L, activation, weights, sigma_w, sigma_b):
         "alpha": Param(0.01, Real(0, 1, low_open=True, high_open=True), "KS level"),
     })
 def run(ctx, p):
-    pred = predicted(p.N, p.L, p.activation, p.weights, p.sigma_w, p.sigma_b)
+    pred = predicted(p.L, p.activation, p.weights, p.sigma_w, p.sigma_b)
     q_star = float(pred.quantities["q_star"])
     lam = np.sort(np.concatenate([
         jacobian_spectrum(p.N, p.L, p.activation, p.weights, p.sigma_w, p.sigma_b, q_star,

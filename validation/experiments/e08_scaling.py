@@ -7,7 +7,7 @@ mean-field fixed point (the construction of experiment 4, :func:`.e04_deep_jacob
 
 * **Depth.** At width ``N_depth`` for each L in ``depths``: the measured mean λ_max(L), and the
   predicted top edge λ₊(L) of ``rmtheory.predict.jacobian`` (Pennington, Schoenholz & Ganguli 2017,
-  2018). Both are fitted by least squares as log λ ≈ a + b log L; the measured exponent's 95 %
+  2018; ``rmtheory.predict.deep_jacobian``). Both are fitted by least squares as log λ ≈ a + b log L; the measured exponent's 95 %
   interval comes from a bootstrap over the networks (resampled within each depth, 2000 draws).
   Check: the predicted exponent b_pred lies in that interval.
 * **Width.** At depth ``L_width`` for each N in ``widths``: the standard deviation of λ_max over the
@@ -68,7 +68,7 @@ def bootstrap_slope(xs, samples, stat, rng, draws=BOOTSTRAP, level=LEVEL):
 def run(ctx, p):
     rng = np.random.default_rng(ctx.seed)
     # depth sweep
-    preds = {L: predicted(p.N_depth, L, p.activation, p.weights, p.sigma_w, p.sigma_b) for L in p.depths}
+    preds = {L: predicted(L, p.activation, p.weights, p.sigma_w, p.sigma_b) for L in p.depths}
     edge_pred = [max(b for _, b in preds[L].law.support) for L in p.depths]
     lmax_depth = []
     for L in p.depths:
@@ -79,7 +79,7 @@ def run(ctx, p):
     b_meas, b_lo, b_hi = bootstrap_slope(np.array(p.depths, float), lmax_depth, np.mean, rng)
     b_pred = _slope(np.array(p.depths, float), edge_pred)
     # width sweep
-    pw = predicted(p.widths[0], p.L_width, p.activation, p.weights, p.sigma_w, p.sigma_b)
+    pw = predicted(p.L_width, p.activation, p.weights, p.sigma_w, p.sigma_b)
     q = float(pw.quantities["q_star"])
     fluct = pw.scaling.get("lambda_max_fluctuation", {}) if hasattr(pw, "scaling") else {}
     c_pred = float(fluct.get("exponent", -2.0 / 3.0))

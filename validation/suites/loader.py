@@ -6,6 +6,8 @@ Format (every key optional except each experiment's ``name``)::
     name = "my-suite"                 # default: the file's stem
     description = "what it is for"
     seeds = [0, 1]                    # default seeds of every experiment (default [0])
+    run_timeout = 120                 # seconds a run may take before it is ended as an error
+                                      # (local runs; default: no limit)
 
     [[experiment]]
     name = "least_squares_mp"         # a registered experiment (rmtheory validate --list)
@@ -32,7 +34,7 @@ __all__ = ["Suite", "SuiteError", "load_suite", "parse_suite", "builtin_suites",
 
 #: directory of the built-in suites
 BUILTIN = pathlib.Path(__file__).parent
-_SUITE_KEYS = {"name", "description", "seeds"}
+_SUITE_KEYS = {"name", "description", "seeds", "run_timeout"}
 _ENTRY_KEYS = {"name", "seeds", "params", "grid"}
 
 
@@ -48,6 +50,7 @@ class Suite:
     source: str
     duplicates: int = 0
     entries: list = field(default_factory=list)
+    run_timeout: float | None = None
 
     def summary(self) -> str:
         names = sorted({t.experiment for t in self.tasks})
@@ -109,6 +112,10 @@ def parse_suite(text: str, source: str = "<string>", default_name: str = "suite"
     if not isinstance(name, str) or not name:
         raise SuiteError(f"{source}: [suite] name must be a non-empty string")
     seeds = _seeds(head.get("seeds", [0]), f"{source}: [suite] seeds")
+    run_timeout = head.get("run_timeout")
+    if run_timeout is not None and (isinstance(run_timeout, bool) or not isinstance(run_timeout, (int, float))
+                                    or not run_timeout > 0):
+        raise SuiteError(f"{source}: [suite] run_timeout = {run_timeout!r} must be a number of seconds > 0")
     entries = doc.get("experiment", [])
     if not isinstance(entries, list) or not entries:
         raise SuiteError(f"{source}: no experiments (add at least one [[experiment]] table with a name)")
@@ -152,7 +159,8 @@ def parse_suite(text: str, source: str = "<string>", default_name: str = "suite"
                     continue
                 seen.add(task.id)
                 tasks.append(task)
-    return Suite(name, str(head.get("description", "")), tasks, source, duplicates, entries)
+    return Suite(name, str(head.get("description", "")), tasks, source, duplicates, entries,
+                 None if run_timeout is None else float(run_timeout))
 
 
 def _seeds(value, where) -> list[int]:

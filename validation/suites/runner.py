@@ -10,6 +10,10 @@
    ``dask worker`` or dask-jobqueue) — and writes each record as soon as its run ends;
 4. writes the report (:mod:`.report`) from the stored records.
 
+Time limits: a suite's ``run_timeout`` (or ``--run-timeout``) ends a local run that takes longer
+with an ``error`` record saying so, so one slow or stuck run cannot hold a suite hostage; on Dask
+the limit is not applied (tasks run in worker threads, which cannot be interrupted safely).
+
 Failures: an experiment that raises becomes an ``error`` record (message and traceback kept); on
 Dask, a worker that dies (its process killed, out of memory) makes its task's future fail with
 ``KilledWorker`` after ``allowed_failures`` retries, which is recorded the same way; the suite goes
@@ -91,7 +95,8 @@ class Progress:
 
 
 def _remote(task: Task, device: str, workdir: str | None, threads: int | None) -> Record:
-    """What a Dask worker runs (module-level so it pickles by reference)."""
+    """What a Dask worker runs (module-level so it pickles by reference). No per-run time limit
+    here: tasks run in the worker's thread pool, where no signal can interrupt them."""
     return execute(task, device=device, workdir=workdir, threads=threads)
 
 
@@ -113,11 +118,17 @@ def _lost_record(task: Task, err: BaseException, device: str) -> Record:
 
 def run_suite(suite, out_dir, *, device: str = "cpu", workers: int | None = None,
               scheduler: str | None = None, threads: int | None = 1, progress: bool = True,
-              report: bool = True, allowed_failures: int = 1) -> RunSummary:
-    """Run ``suite`` (a :class:`~validation.suites.loader.Suite`) into ``out_dir``; see the module doc."""
+              report: bool = True, allowed_failures: int = 1, run_timeout="suite") -> RunSummary:
+    """Run ``suite`` (a :class:`~validation.suites.loader.Suite`) into ``out_dir``; see the module doc.
+
+    ``run_timeout``: seconds a local run may take (default: the suite's ``run_timeout``; None: no
+    limit).
+    """
     from validation.experiments import selfcheck
 
     t0 = time.perf_counter()
+    if run_timeout == "suite":
+        run_timeout = getattr(suite, "run_timeout", None)
     store = RecordStore(out_dir)
     store.prepare()
     workdir = str(pathlib.Path(out_dir).resolve() / "checkpoints")
@@ -129,7 +140,8 @@ def run_suite(suite, out_dir, *, device: str = "cpu", workers: int | None = None
         if pending and (workers is None and scheduler is None):
             selfcheck.RUNNER_PID["pid"] = os.getpid()
             for task in pending:
-                record = execute(task, device=device, workdir=workdir, threads=threads)
+                record = execute(task, device=device, workdir=workdir, threads=threads,
+                                 timeout=run_timeout)
                 store.write(record)
                 bar.update(record)
         elif pending:

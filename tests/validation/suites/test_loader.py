@@ -52,6 +52,7 @@ def test_grid_and_seeds_expand_and_resolve_defaults():
     ('[[experiment]]\nname = "tracy_widom"\nseed = [1]', "unknown key 'seed'"),
     ('[suite]\nseeds = [-1]\n[[experiment]]\nname = "tracy_widom"', "seeds"),
     ('[suite]\nname = "x"', "no experiments"),
+    ('[suite]\nrun_timeout = 0\n[[experiment]]\nname = "tracy_widom"', "run_timeout = 0 must be"),
     ('title = "x"\n[[experiment]]\nname = "tracy_widom"', "unknown top-level key 'title'"),
 ])
 def test_bad_suites_raise_one_line(text, needle):

@@ -134,3 +134,14 @@ def test_progress_lines_when_not_a_terminal(tmp_path, write_suite):
     lines = stream.getvalue().splitlines()
     assert [line.split()[0] for line in lines] == ["[2/3]", "[3/3]"]
     assert lines[0].split()[1] == suite.tasks[1].id and lines[0].split()[2] == "pass"
+
+
+def test_a_run_over_its_time_limit_is_recorded_as_an_error(tmp_path):
+    suite = parse_suite('[suite]\nrun_timeout = 0.3\n[[experiment]]\nname = "selfcheck"\n'
+                        'grid = { sleep = [0.0, 5.0] }')
+    t0 = time.perf_counter()
+    summary = run_suite(suite, tmp_path, progress=False, report=False)
+    assert time.perf_counter() - t0 < 4.0
+    assert summary.statuses == {"pass": 1, "error": 1}
+    df = _frame(tmp_path)
+    assert df[df.status == "error"].error.iloc[0].startswith("RunTimeout: the run exceeded its time limit of 0.3 s")

@@ -24,7 +24,7 @@ import numpy as np
 
 from rmtheory._params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
-from validation.experiments._predict import call
+from validation.experiments._predict import call, predictor
 from validation.experiments._training import load_dataset, train_mlp
 from validation.experiments.base import Check, Outcome, Param, experiment
 
@@ -83,6 +83,7 @@ def run(ctx, p):
     from validation.curvature import ggn, hessian, lanczos
     from validation.models import loss_function
 
+    predictor("class_outliers")          # fail fast, before training, when the theory is missing
     data = load_dataset(p.dataset, p.n, ctx.seed, downsample=p.downsample)
     C = data.num_classes
     model, (X, y), result = train_mlp(ctx, data, p.width, p.depth, p.activation, lr=p.lr, steps=p.steps)

@@ -146,3 +146,15 @@ def test_a_run_over_its_time_limit_is_recorded_as_an_error(tmp_path):
     assert summary.statuses == {"pass": 1, "error": 1}
     df = _frame(tmp_path)
     assert df[df.status == "error"].error.iloc[0].startswith("RunTimeout: the run exceeded its time limit of 0.3 s")
+
+
+def test_existing_cluster_by_scheduler_address(tmp_path):
+    """--scheduler: the runner connects to a cluster it did not start (here an in-process one)."""
+    from distributed import LocalCluster
+
+    suite = parse_suite('[[experiment]]\nname = "selfcheck"\ngrid = { label = [1, 2, 3] }')
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False, dashboard_address=":0") as cluster:
+        summary = run_suite(suite, tmp_path, scheduler=cluster.scheduler_address, progress=False, report=False)
+        assert cluster.scheduler_address.startswith(("tcp://", "inproc://"))
+    assert summary.statuses == {"pass": 3}
+    assert sorted(_frame(tmp_path).run_id) == sorted(t.id for t in suite.tasks)

@@ -76,6 +76,12 @@ def draw_figure(figure: dict, path, title: str = "") -> None:
             ax.set_ylabel(panel.get("ylabel", ""))
             ax.set_xscale(panel.get("xscale", "linear"))
             ax.set_yscale(panel.get("yscale", "linear"))
+            if panel.get("yscale") == "log":
+                # densities on a log axis: show five decades below the peak, not the 1e-100 tails
+                top = max((v for s in panel.get("series", []) for v in s.get("y", [])
+                           if v is not None and v > 0), default=None)
+                if top is not None:
+                    ax.set_ylim(bottom=top * 1e-5, top=top * 3)
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(frameon=False)
         if title:

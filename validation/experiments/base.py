@@ -333,6 +333,19 @@ def _time_limit(seconds):
         signal.signal(signal.SIGALRM, old)
 
 
+def _blas_limit(threads):
+    """Limit NumPy/SciPy's BLAS and OpenMP pools to ``threads`` for the run (threadpoolctl, when
+    installed): the theory's solvers call BLAS too, and several runs side by side on Dask workers
+    must not each start a pool per core."""
+    if threads is None:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - scikit-learn brings it
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=int(threads))
+
+
 def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None = None,
             timeout: float | None = None) -> Record:
     """Run one task and return its record; never raises for a failure of the experiment itself.
@@ -360,7 +373,7 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
             torch.set_num_threads(int(threads))
         ctx = Context(seed=task.seed, device=device,
                       workdir=None if workdir is None else pathlib.Path(workdir) / rid, run_id=rid)
-        with _time_limit(timeout):
+        with _time_limit(timeout), _blas_limit(threads):
             outcome = exp.run(ctx, SimpleNamespace(**task.params))
         if not isinstance(outcome, Outcome):
             raise TypeError(f"experiment {task.experiment} returned {type(outcome).__name__}, not an Outcome")

@@ -20,7 +20,8 @@ Dask, a worker that dies (its process killed, out of memory) makes its task's fu
 on either way. Records are written by this process only, never by the workers, so a cluster needs no
 shared filesystem (checkpoints are written on the worker, under the same ``DIR/checkpoints`` path).
 
-Threads: each run sets ``torch.set_num_threads(threads)`` (default 1). The experiments are small
+Threads: each run sets ``torch.set_num_threads(threads)`` (default 1) and caps NumPy/SciPy's
+BLAS pools to the same number (threadpoolctl). The experiments are small
 dense problems; on 2 shared cores a small MLP's training measured 50× slower with 2 intra-op threads
 than with 1 (thread spin-waits under contention), and one thread per run gives the same floating-
 point reductions in a local run and on any worker, so both give the same records. Use more workers,

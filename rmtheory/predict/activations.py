@@ -280,10 +280,17 @@ def extrema(func, variance: float):
     found = []
     for sign in (1.0, -1.0):
         i = int(np.argmax(sign * values))
-        if 0 < i < grid.size - 1:
+        if not 0 < i < grid.size - 1:
+            continue
+        if not (sign * values[i] > sign * values[i - 1] and sign * values[i] > sign * values[i + 1]):
+            continue  # a plateau (piecewise-constant g): no isolated extremum to grade toward
+        try:
             res = optimize.minimize_scalar(lambda x: -sign * float(np.asarray(func(np.array([x])))[0]),
                                            bracket=(grid[i - 1], grid[i], grid[i + 1]), tol=1e-12)
-            found.append(float(res.x) if grid[i - 1] <= res.x <= grid[i + 1] else float(grid[i]))
+            x = float(res.x) if grid[i - 1] <= res.x <= grid[i + 1] else float(grid[i])
+        except ValueError:
+            x = float(grid[i])
+        found.append(x)
     return found
 
 

@@ -95,20 +95,20 @@ class Prediction:
     # ------------------------------------------------------------------ derived views
     @property
     def edges(self) -> list[tuple[float, float]]:
-        """Support intervals of the bulk (continuous part), sorted."""
-        return self.law.support
+        """Support intervals of the bulk (continuous part), sorted ([] where no bulk law is given)."""
+        return [] if self.law is None else self.law.support
 
     @property
     def atoms(self) -> list[tuple[float, float]]:
         """Point masses of the bulk law as (location, mass)."""
-        return self.law.atoms
+        return [] if self.law is None else self.law.atoms
 
     @property
     def lambda_max(self) -> float:
         """The predicted largest eigenvalue (n → ∞): the largest outlier, else the top edge or atom."""
-        tops = [o.location for o in self.outliers]
+        tops = [o.location for o in self.outliers if o.location is not None]
         tops += [b for _, b in self.edges] + [x for x, _ in self.atoms]
-        return float(max(tops))
+        return float(max(tops)) if tops else float("nan")
 
     def largest_eigenvalue(self, n: int, beta: int = 1):
         """The Tracy-Widom law of the top bulk eigenvalue of an n-dimensional matrix
@@ -127,12 +127,12 @@ class Prediction:
         """A JSON-ready dict; ``points > 0`` adds a density grid."""
         out = {
             "matrix": self.matrix,
-            "law": self.law.expression(),
+            "law": None if self.law is None else self.law.expression(),
             "dimension": self.dimension,
             "support": [{"lower": a, "upper": b} for a, b in self.edges],
             "atoms": [{"location": x, "mass": w} for x, w in self.atoms],
             "outliers": [o.to_dict() for o in self.outliers],
-            "lambda_max": self.lambda_max,
+            "lambda_max": _plain(self.lambda_max),
             "scaling": {k: dict(v) for k, v in self.scaling.items()},
             "quantities": {k: _plain(v) for k, v in self.quantities.items()},
             "assumptions": list(self.assumptions),
@@ -140,7 +140,7 @@ class Prediction:
             "tolerance": self.tolerance,
             "parameters": {k: _plain(v) for k, v in self.parameters.items()},
         }
-        if points:
+        if points and self.law is not None:
             out["density"] = self.density(points)
         return out
 
@@ -151,7 +151,8 @@ class Prediction:
         if self.atoms:
             lines.append("atoms: " + ", ".join(f"{w:.6g} at {x:.10g}" for x, w in self.atoms))
         for o in self.outliers:
-            lines.append(f"outlier: {o.location:.10g} (count {o.count}; {o.source})")
+            where = "location not predicted" if o.location is None else f"{o.location:.10g}"
+            lines.append(f"outlier: {where} (count {o.count}; {o.source})")
         for name, s in self.scaling.items():
             lines.append(f"scaling {name}: exponent {s.get('exponent')} in {s.get('variable')}")
         for name, v in self.quantities.items():

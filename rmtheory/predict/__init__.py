@@ -9,5 +9,5 @@ from rmtheory.predict.pennington_schoenholz_ganguli import DeepJacobian, MeanFie
 from rmtheory.predict.pennington_bahri import (
     critical_epsilon, pennington_bahri, pennington_bahri_index, pennington_bahri_law,
 )
-from rmtheory.predict.random_features import RandomFeaturesGram
+from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram
 from rmtheory.predict.record import NoTheoryError, OutlierPrediction, Prediction

@@ -53,7 +53,7 @@ from math import comb
 
 import numpy as np
 
-from rmtheory._params import Integer, ParameterError, Real, check
+from rmtheory._params import Integer, OneOf, ParameterError, Real, check
 from rmtheory.free import transforms
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur, narayana
 from rmtheory.predict.inverse_law import InverseFunctionLaw
@@ -192,3 +192,61 @@ def RandomFeaturesGram(phi: float, psi: float, eta: float, zeta: float):  # noqa
     if zeta == 0.0:
         return MarchenkoPastur(phi / psi, variance=eta)
     return _PenningtonWorah(phi, psi, eta, zeta)
+
+
+def random_features_gram(n0: int, n1: int, m: int, activation="tanh", *, side: str = "features",
+                         sigma_w: float = 1.0, sigma_x: float = 1.0) -> Prediction:
+    """Prediction for the random-features Gram matrix of n1 features of m samples in dimension n0.
+
+    ``side="features"``: M = (1/m) Y Yᵀ (n1×n1), Y = f(W X/√n0), W iid N(0, σ_w²), X iid N(0, σ_x²) —
+    also n1 × the Hessian of the half-MSE loss in the readout of f(x) = a·f(Wx/√n0)/√n1.
+    ``side="samples"``: (1/m) Yᵀ Y (m×m), the same nonzero eigenvalues
+    (:class:`~rmtheory.predict.companion.Companion`). The bulk is :func:`RandomFeaturesGram` with
+    φ = n0/m, ψ = n0/n1, η = Var f(√v z), ζ = v (E f'(√v z))², v = σ_w² σ_x² (P&W §3, module
+    docstring); a non-centred f adds one outlier at n1·(E f)² (features side; leading order).
+
+    Example (a centred activation has no outlier; ζ = 0 would be Marchenko-Pastur)::
+
+        >>> import rmtheory as rmt
+        >>> p = rmt.predict.random_features_gram(100, 200, 400, "tanh")
+        >>> p.outliers, round(p.quantities["zeta"], 6), p.law.name
+        ((), 0.366879, 'random_features_gram')
+    """
+    from rmtheory.predict import activations as acts
+    from rmtheory.predict.companion import Companion
+    from rmtheory.predict.record import OutlierPrediction, Prediction
+
+    n0 = check("n0", n0, Integer(1, None))
+    n1 = check("n1", n1, Integer(1, None))
+    m = check("m", m, Integer(1, None))
+    side = check("side", side, OneOf(("features", "samples")))
+    sw = check("sigma_w", sigma_w, _POS)
+    sx = check("sigma_x", sigma_x, _POS)
+    v = (sw * sx) ** 2
+    act = acts.activation(activation)
+    mom = acts.activation_moments(act, v)
+    var_f = max(mom.eta - mom.mean**2, 0.0)
+    zeta = min(mom.linear_power, var_f)
+    if var_f <= 0.0:
+        raise ParameterError("activation", act.name, "an activation that is not constant under the Gaussian")
+    phi, psi = n0 / m, n0 / n1
+    bulk = RandomFeaturesGram(phi, psi, var_f, zeta)
+    if isinstance(bulk, _PenningtonWorah):
+        bulk.activation, bulk.variance = act, v
+    outliers = ()
+    if mom.mean**2 > 1e-14 * max(mom.eta, 1e-300):
+        outliers = (OutlierPrediction(n1 * mom.mean**2, 1, "non-centred activation: rank-one (E f)² 1 1ᵀ",
+                                      tolerance="leading order in n1; O(1) corrections not computed"),)
+    law, dim = (bulk, n1) if side == "features" else (Companion(bulk, n1 / m), m)
+    return Prediction(
+        matrix=("M = (1/m) Y Yᵀ (n1×n1)" if side == "features" else "(1/m) Yᵀ Y (m×m)")
+        + ", Y = f(W X/√n0), the random-features Gram matrix",
+        law=law, outliers=outliers,
+        quantities={"phi": phi, "psi": psi, "eta": var_f, "zeta": zeta, "mean": mom.mean, "variance": v},
+        assumptions=("W, X with iid Gaussian entries", "n0, n1, m → ∞ with φ = n0/m, ψ = n0/n1 fixed",
+                     "f enters through η = Var f and ζ = v(E f')² only (P&W Theorem 1); its mean only through "
+                     "the rank-one outlier"),
+        source="Pennington & Worah (2017), Nonlinear random matrix theory for deep learning, NeurIPS, §3, Theorem 1 "
+               "and eqs. (9)-(10); Péché (2019), Electron. Commun. Probab. 24, no. 66 (linear-plus-noise equivalent)",
+        tolerance=1e-8, parameters={"n0": n0, "n1": n1, "m": m, "activation": act.name, "side": side,
+                                    "sigma_w": sw, "sigma_x": sx}, dimension=dim)

@@ -1,0 +1,79 @@
+"""Pennington-Worah random-features Gram matrix: Monte-Carlo KS against numpy Y Yᵀ/m, and the
+closed-form reductions (ζ = 0 → Marchenko-Pastur, linear activation → MP ⊠ MP)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy import special
+
+import rmtheory as rmt
+import rmtheory.predict as P
+from rmtheory._params import ParameterError
+from rmtheory.stats import ks_test
+
+
+def gram_eigs(n0, n1, m, f, rng):
+    W = rng.standard_normal((n1, n0))
+    X = rng.standard_normal((n0, m))
+    Y = f(W @ X / math.sqrt(n0))
+    return np.linalg.eigvalsh(Y @ Y.T / m)
+
+
+@pytest.mark.parametrize("name, f", [("tanh", np.tanh), ("erf", special.erf)])
+def test_monte_carlo_ks_centred(name, f):
+    n0, n1, m = 200, 300, 400
+    p = P.random_features_gram(n0, n1, m, name)
+    lam = gram_eigs(n0, n1, m, f, np.random.default_rng(2017))
+    res = ks_test(lam, p.law)
+    assert res.passed(0.01), (res.statistic, res.pvalue)
+    assert p.outliers == ()
+
+
+def test_monte_carlo_relu_outlier_and_bulk():
+    n0, n1, m = 200, 300, 400
+    p = P.random_features_gram(n0, n1, m, "relu")
+    lam = gram_eigs(n0, n1, m, lambda x: np.maximum(x, 0.0), np.random.default_rng(5))
+    (out,) = p.outliers
+    # leading order n1 (E f)² = 300/(2π) ≈ 47.7; the O(1) corrections are ≤ the bulk's upper edge (~2)
+    assert abs(lam[-1] - out.location) < 2 * p.edges[-1][1]
+    assert ks_test(lam[:-1], p.law).passed(0.01)
+
+
+def test_zeta_zero_is_marchenko_pastur_and_continuous_there():
+    law = P.RandomFeaturesGram(phi=0.5, psi=0.8, eta=1.3, zeta=0.0)
+    assert isinstance(law, rmt.MarchenkoPastur) and law.expression() == rmt.MarchenkoPastur(0.625, 1.3).expression()
+    near = P.RandomFeaturesGram(phi=0.5, psi=0.8, eta=1.3, zeta=1e-6)
+    x = np.linspace(0.1, 3.5, 25)
+    np.testing.assert_allclose(near.cdf(x), law.cdf(x), atol=1e-4)
+
+
+def test_linear_activation_is_mp_times_mp():
+    p = P.random_features_gram(150, 100, 300, "linear")            # η = ζ = 1: MP(n1/m) ⊠ MP(n1/n0)
+    ref = rmt.free_mul(rmt.MarchenkoPastur(100 / 300), rmt.MarchenkoPastur(100 / 150))
+    x = np.linspace(0.05, 4.0, 30)
+    np.testing.assert_allclose(p.law.cdf(x), ref.cdf(x), atol=1e-8)
+
+
+def test_samples_side_is_the_companion():
+    f = P.random_features_gram(100, 200, 400, "tanh")
+    s = P.random_features_gram(100, 200, 400, "tanh", side="samples")
+    assert s.dimension == 400 and s.atoms == [(0.0, 0.5)]
+    assert float(s.law.moment(1)) == pytest.approx(0.5 * float(f.law.moment(1)), rel=1e-12)
+
+
+@pytest.mark.parametrize("args, kwargs, name", [
+    ((0, 10, 10), {}, "n0"), ((10, -1, 10), {}, "n1"), ((10, 10, 0), {}, "m"),
+    ((10, 10, 10), {"side": "both"}, "side"), ((10, 10, 10), {"sigma_w": 0.0}, "sigma_w"),
+])
+def test_bad_input_names_the_parameter(args, kwargs, name):
+    with pytest.raises(ParameterError) as err:
+        P.random_features_gram(*args, **kwargs)
+    assert err.value.name == name
+
+
+def test_unknown_activation():
+    with pytest.raises(ParameterError, match="activation"):
+        P.random_features_gram(10, 10, 10, "swishy")

@@ -13,7 +13,7 @@ Example::
 
 from rmtheory._params import ParameterError
 from rmtheory.expr import ExpressionError, parse_law
-from rmtheory.laws import MarchenkoPastur, Semicircle, SpectralLaw, TracyWidom
+from rmtheory.laws import AffineImage, MarchenkoPastur, Semicircle, SpectralLaw, TracyWidom
 from rmtheory.free import Atoms, EmpiricalLaw, GeneralizedMarchenkoPastur, free_add, free_mul
 from rmtheory import edge, ensembles, free, kacrice, stats
 from rmtheory.free import spiked_outliers
@@ -23,7 +23,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ParameterError", "ExpressionError", "parse_law",
-    "SpectralLaw", "Semicircle", "MarchenkoPastur", "TracyWidom", "Atoms", "EmpiricalLaw", "GeneralizedMarchenkoPastur",
+    "SpectralLaw", "AffineImage", "Semicircle", "MarchenkoPastur", "TracyWidom", "Atoms", "EmpiricalLaw", "GeneralizedMarchenkoPastur",
     "free_add", "free_mul", "edge", "ensembles", "free", "kacrice", "stats",
     "spiked_outliers", "algebraic",
 ]

@@ -224,8 +224,9 @@ def descend(op, x, eta_target, height, w_top, have_top, tol, certify_positive, m
     have_previous = False
     w_previous = w
     eta_previous = height
-    # without a certificate (⊠ with a factor off [0, ∞)) a step must also stay on its branch:
-    # the corrector may not move farther from the predictor than the predictor moved
+    # without a certificate (⊠ with a factor off [0, ∞)) a step must also stay on its branch: the
+    # speed |dω/dη| may grow by at most 4× per step (a square-root approach to an edge doubles it
+    # per ×1/4 in η); a jump to another root moves ω by O(scale) and fails this
     guarded = op != OP_ADD and not certify_positive
     while current > eta_target:
         nxt = max(current * factor, eta_target)
@@ -237,7 +238,8 @@ def descend(op, x, eta_target, height, w_top, have_top, tol, certify_positive, m
         w_n, g_n, w2_n, its, ok = newton(op, z, w_pred, tol, 60, ka, pa, la, wa, kb, pb, lb, wb)
         total += its
         if ok and guarded and have_previous:
-            ok = abs(w_n - w_pred) <= abs(w_pred - w) + 1e-10 * abs(w)
+            speed = abs(w - w_previous) / (eta_previous - current)
+            ok = abs(w_n - w) <= 4.0 * speed * (current - nxt) + 1e-10 * abs(w)
         if ok and certified(op, z, w_n, w2_n, g_n, certify_positive):
             w_previous, eta_previous, have_previous = w, current, True
             w, g, w2, current = w_n, g_n, w2_n, nxt
@@ -321,7 +323,9 @@ def solve_grid(op, xs, eta_certify, polish, height, tol, certify_positive, momen
         eta_x = eta_certify if op == OP_ADD else max(min(eta_certify, 1e-10 * abs(x)), 1e-300)
         z = complex(x, eta_x)
         ok = False
-        if have_cert:
+        # continuation along the grid needs the certificate to catch a jump to another root;
+        # without one (⊠ with a factor off [0, ∞)) every point descends on its own, guarded
+        if have_cert and (op == OP_ADD or certify_positive):
             w, g, w2, its, ok = newton(op, z, w_cert, tol, 30, ka, pa, la, wa, kb, pb, lb, wb)
             total += its
             ok = ok and certified(op, z, w, w2, g, certify_positive)
@@ -330,14 +334,30 @@ def solve_grid(op, xs, eta_certify, polish, height, tol, certify_positive, momen
                                         moments, ka, pa, la, wa, kb, pb, lb, wb)
             total += its
         if not ok:
-            g_out[j], w_out[j], status[j], iterations[j] = g, w, STATUS_FAILED, total
+            # near a zero of G in a gap a subordination function grows like 1/η and the lowest
+            # heights are degenerate to rounding: a certified value a few decades higher is still
+            # the right function, just less close to the axis (reported as unpolished)
+            for lift in (1e3, 1e6):
+                w, g, w2, its, ok = descend(op, x, eta_x * lift, height, 0j, False, tol, certify_positive,
+                                            moments, ka, pa, la, wa, kb, pb, lb, wb)
+                total += its
+                if ok:
+                    break
+            if ok:
+                g_out[j], w_out[j], status[j], iterations[j] = g, w, STATUS_UNPOLISHED, total
+            else:
+                g_out[j], w_out[j], status[j], iterations[j] = g, w, STATUS_FAILED, total
             have_real = have_cert = False
             continue
         have_cert = True
         w_cert = w
         st = STATUS_OK
         have_real = False
-        if polish:
+        # ⊠ with a factor off [0, ∞): at Im z = 0 a subordination function can sit exactly on the
+        # other law's support (for a = δ_c, Ω_b = z/c), where a closed form's boundary value depends
+        # on the sign of a zero imaginary part; the value at eta_x = 1e-10·min(scale, |x|) above the
+        # axis is the answer instead (error ~ eta_x·|g'|)
+        if polish and (op == OP_ADD or certify_positive):
             wp, gp, w2p, its, okp = _polish(op, x, w, eta_x, height, tol, certify_positive, moments,
                                             ka, pa, la, wa, kb, pb, lb, wb)
             total += its

@@ -181,8 +181,10 @@ def solve(op, x, eta, a, b, moments, height, tol=1e-14, certify_positive=True, p
         w_pred = np.where(hp, w[idx] + slope * (nxt - current[idx]), w[idx])
         wn, gn, w2n, itn, okn = newton(op, zn, w_pred, a, b, tol)
         iterations[idx] += itn
-        if guarded:
-            okn &= ~hp | (np.abs(wn - w_pred) <= np.abs(w_pred - w[idx]) + 1e-10 * np.abs(w[idx]))
+        if guarded:  # speed |dω/dη| may grow at most 4× per step, as in the kernel
+            with np.errstate(all="ignore"):
+                speed = np.abs(w[idx] - w_previous[idx]) / (eta_previous[idx] - current[idx])
+            okn &= ~hp | (np.abs(wn - w[idx]) <= 4.0 * speed * (current[idx] - nxt) + 1e-10 * np.abs(w[idx]))
         okn &= certified(op, zn, wn, w2n, gn, certify_positive)
         good, badi = idx[okn], idx[~okn]
         w_previous[good], eta_previous[good], have_previous[good] = w[good], current[good], True
@@ -193,9 +195,19 @@ def solve(op, x, eta, a, b, moments, height, tol=1e-14, certify_positive=True, p
         factor[badi] = np.sqrt(factor[badi])
         ok[badi[failures[badi] > 12]] = False
     status = np.where(ok, STATUS_OK, STATUS_FAILED)
-    if polish:
+    if polish and not ok.all():  # as in the kernel: a certified value a few decades higher
+        bad = np.flatnonzero(~ok)
+        for lift in (1e3, 1e6):
+            gl, wl, sl, il = solve(op, x[bad], eta[bad] * lift, a, b, moments, height, tol, certify_positive)
+            iterations[bad] += il
+            fixed = sl == STATUS_OK
+            g[bad[fixed]], w[bad[fixed]], status[bad[fixed]] = gl[fixed], wl[fixed], STATUS_UNPOLISHED
+            bad = bad[~fixed]
+            if not bad.size:
+                break
+    if polish and (op == OP_ADD or certify_positive):  # as in the kernel: no polish without a certificate
         z0 = x + 0j
-        sel = ok.copy()
+        sel = ok.copy()  # (points lifted above are left at their height)
         wp, gp, w2p, itp, okp = newton(op, z0[sel], w[sel], a, b, tol, maxiter=30)
         iterations[sel] += itp
         finite = (np.abs(wp) < 1e8 * height) & (np.abs(w2p) < 1e8 * height)  # as in the kernel's _polish

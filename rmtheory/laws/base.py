@@ -130,19 +130,11 @@ class SpectralLaw:
 
     def cdf(self, x):
         """P(X ≤ x), atoms included."""
-        x = np.asarray(x, dtype=float)
-        out = np.array(self._cdf(x), dtype=float)
-        np.clip(out, 0.0, 1.0, out=out)
-        out[np.isnan(x)] = np.nan
-        return _scalar(out)
+        return _probability(self._cdf, x)
 
     def sf(self, x):
         """P(X > x) = 1 − cdf(x); laws with tails override it to keep relative accuracy."""
-        x = np.asarray(x, dtype=float)
-        out = np.array(self._sf(x), dtype=float)
-        np.clip(out, 0.0, 1.0, out=out)
-        out[np.isnan(x)] = np.nan
-        return _scalar(out)
+        return _probability(self._sf, x)
 
     def ppf(self, q):
         """Quantile function: the smallest x with cdf(x) ≥ q; NaN outside [0, 1]."""
@@ -342,6 +334,15 @@ def stable_quadratic_root(a, b, root):
         direct = (-b + root) / (2 * a)
         conjugate = -2.0 / (b + root)
     return np.where(np.abs(b + root) >= np.abs(-b + root), conjugate, direct)
+
+
+def _probability(private, x):
+    """Shared public layer of cdf/sf: float arrays in, clipped to [0, 1], NaN kept."""
+    x = np.asarray(x, dtype=float)
+    out = np.array(private(x), dtype=float)
+    np.clip(out, 0.0, 1.0, out=out)
+    out[np.isnan(x)] = np.nan
+    return _scalar(out)
 
 
 def _scalar(out: np.ndarray):

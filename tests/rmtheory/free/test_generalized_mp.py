@@ -89,3 +89,16 @@ def test_gmp_refuses_bad_input():
         rmt.GeneralizedMarchenkoPastur(0.5, rmt.Semicircle())
     with pytest.raises(rmt.ParameterError, match="ratio = -1"):
         rmt.GeneralizedMarchenkoPastur(-1, rmt.Atoms([1.0]))
+
+
+def test_a_single_population_value_is_marchenko_pastur_exactly():
+    """Σ = c·I: gmp(ratio, δ_c) = MP(ratio, c), through the exact point-mass path (the
+    subordination equations are degenerate for a point mass)."""
+    law = rmt.GeneralizedMarchenkoPastur(0.5, rmt.Atoms([2.0]))
+    ref = rmt.MarchenkoPastur(0.5, variance=2.0)
+    x = np.linspace(0.0, 6.5, 53)
+    assert np.allclose(law.support, ref.support, rtol=1e-15, atol=0)
+    assert np.allclose(law.pdf(x), ref.pdf(x), rtol=1e-13, atol=1e-14)
+    assert np.allclose(law.cdf(x), ref.cdf(x), rtol=1e-13, atol=1e-14)
+    z = x + 0.01j
+    assert np.allclose(law.stieltjes(z), ref.stieltjes(z), rtol=1e-13)

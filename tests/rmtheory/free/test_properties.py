@@ -8,14 +8,17 @@ own moments, and free cumulants additive (exact rationals).
 from fractions import Fraction
 
 import numpy as np
-from hypothesis import given, settings
+from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import rmtheory as rmt
 from rmtheory.free import Atoms, free_add, free_mul
 from rmtheory.free.transforms import moments_to_free_cumulants
 
-settings.register_profile("free", deadline=None, max_examples=12, derandomize=True)
+# no shrinking: each example solves two free convolutions, and a shrink of a failure could take
+# many minutes; the failing example is reported as drawn
+settings.register_profile("free", deadline=None, max_examples=12, derandomize=True,
+                          phases=[Phase.explicit, Phase.reuse, Phase.generate])
 
 locations = st.lists(st.floats(-4, 4, allow_nan=False).map(lambda v: round(v, 3)), min_size=1, max_size=5, unique=True)
 positive_locations = st.lists(st.floats(0.05, 6, allow_nan=False).map(lambda v: round(v, 3)), min_size=1, max_size=5,
@@ -59,10 +62,16 @@ def test_free_add_properties(a, b):
     assert all(isinstance(v, Fraction) for v in kc)
 
 
+positive_law = st.one_of(st.builds(rmt.MarchenkoPastur, st.floats(0.05, 3.0), st.floats(0.2, 2.0)),
+                        atomic(positive=True))
+
+
 @settings(settings.get_profile("free"))
-@given(st.one_of(st.builds(rmt.MarchenkoPastur, st.floats(0.05, 3.0), st.floats(0.2, 2.0)), atomic(positive=True)),
-       st.one_of(closed_form, atomic(), atomic(positive=True)))
+@given(positive_law, positive_law)
 def test_free_mul_properties(a, b):
+    """Both factors on [0, ∞): the certified case. (A factor off [0, ∞) has no branch certificate;
+    the solver then raises SolverError where it cannot follow the branch — see
+    test_engine.py for the cases covered.)"""
     law = free_mul(a, b)
     _check_law(law)
     assert abs(law.mean() - a.mean() * b.mean()) < 1e-12 * (1 + abs(a.mean() * b.mean()))

@@ -65,6 +65,16 @@ LAW_CASES = [
             {k: narayana_moment(k, 0.01, 1.0) for k in range(1, 6)}, _mp_eq, sample_n=3000),
     LawCase("mp(50)", lambda: rmt.MarchenkoPastur(50.0),
             {k: narayana_moment(k, 50.0, 1.0) for k in range(1, 5)}, _mp_eq, sample_n=5000),
+    # affine images: E(cX + s)^k by the binomial expansion of the Narayana / Catalan moments; the
+    # Stieltjes equation of X at u = (z − s)/c with g_X = c·g_Y
+    LawCase("affine(mp(0.5),-2,1)", lambda: rmt.AffineImage(rmt.MarchenkoPastur(0.5), scale=-2.0, shift=1.0),
+            {k: sum(comb(k, j) * (-2.0) ** j * narayana_moment(j, 0.5, 1.0) if j else 1.0 for j in range(k + 1))
+             for k in range(1, 6)},
+            lambda law, g, z: _mp_eq(law.law, law.scale * g, (z - law.shift) / law.scale)),
+    LawCase("free_mul(δ3, semicircle)", lambda: rmt.free_mul(rmt.Atoms([3.0]), rmt.Semicircle()),
+            # δ_3 ⊠ SC(1) is the semicircle of variance 9: 9^{k/2} Catalan(k/2)
+            {k: (9 ** (k // 2) * catalan(k // 2) if k % 2 == 0 else 0) for k in range(1, 7)},
+            lambda law, g, z: 9.0 * g * g + z * g + 1.0),
     # Tracy-Widom: published mean and variance (Bornemann 2010, Markov Process. Relat. Fields 16,
     # Table 4; β = 4 in the TW-1996 scaling), as E X = mean and E X² = var + mean²
     *(LawCase(f"tw({b})", (lambda b=b: rmt.TracyWidom(b)), {1: m, 2: v + m * m}, sample_n=1000,

@@ -29,9 +29,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _commands():
     # imported here so `rmtheory --help` does not pay for every sub-command's imports
-    from rmtheory.cli import complexity, density, edges, laws_cmd, validate
+    from rmtheory.cli import complexity, density, edges, laws_cmd, predict, validate
 
-    return [density, edges, laws_cmd, complexity, validate]
+    return [density, edges, laws_cmd, predict, complexity, validate]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,9 +1,12 @@
 """Network-level predictions: what random-matrix theory says about a network's spectra.
 
-(The front doors land in the next commit; the modules below are usable directly.)
+Front doors :func:`hessian`, :func:`ggn`, :func:`jacobian`, :func:`gram` take an architecture and a
+data description and dispatch to the theory that applies (:mod:`rmtheory.predict.doors`); the
+theories are usable directly too. Each returns a :class:`Prediction`.
 """
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
 from rmtheory.predict.papyan import class_outliers
+from rmtheory.predict.doors import ggn, gram, hessian, jacobian
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
 from rmtheory.predict.pennington_schoenholz_ganguli import DeepJacobian, MeanField, deep_jacobian, jacobian_edge_growth, mean_field
 from rmtheory.predict.pennington_bahri import (

@@ -1,0 +1,182 @@
+"""Front doors: ``hessian``, ``ggn``, ``jacobian``, ``gram`` from an architecture and a data description.
+
+Each takes the architecture (``width`` N, ``depth`` L = number of hidden layers, 0 for a linear /
+generalized linear model; ``activation``; ``weights`` "gaussian" or "orthogonal"; ``sigma_w``,
+``sigma_b``; ``outputs``) and the data (``d``, ``P``, ``covariance`` — a population law such as
+:class:`~rmtheory.free.Atoms` or a list of eigenvalues —, ``classes``) plus what the chosen theory
+needs (``loss``, ``weight_norm``, ``epsilon``, ``class_mean_gram``), and dispatches to the one theory
+that applies:
+
+=========  ===========================================  ==============================================
+door       applies when                                  theory
+=========  ===========================================  ==============================================
+jacobian   depth ≥ 1                                     :func:`deep_jacobian` (PSG 2017/2018)
+gram       depth = 1 (random features), d, P, width      :func:`random_features_gram` (P&W 2017)
+hessian    depth = 0, loss mse                           :func:`least_squares_hessian`
+hessian    depth = 0, loss logistic, weight_norm         :func:`logistic_hessian` (Liao & Mahoney 2021)
+hessian    depth = 0, loss cross_entropy, classes, w = 0 :func:`softmax_hessian`
+hessian    depth ≥ 1, epsilon (loss at a critical point) :func:`pennington_bahri` with φ = n/(outputs·P)
+hessian    classes and class_mean_gram                   :func:`class_outliers` (Papyan 2019/2020)
+ggn        depth = 0                                     as hessian (the GGN of a GLM is its Hessian)
+ggn        depth = 1, loss mse, at initialization        readout block: :func:`random_features_gram`
+ggn        classes and class_mean_gram                   :func:`class_outliers`
+=========  ===========================================  ==============================================
+
+Anything else raises :class:`~rmtheory.predict.record.NoTheoryError` naming what is missing; no
+door guesses.
+
+Example (the Jacobian of a critical ReLU network; a deep Hessian needs the loss level ε)::
+
+    >>> import rmtheory as rmt
+    >>> p = rmt.predict.jacobian(width=300, depth=2, activation="relu", sigma_w=2 ** 0.5)
+    >>> round(p.lambda_max, 6), p.dimension
+    (11.09017, 300)
+    >>> rmt.predict.hessian(width=300, depth=2, d=100, P=1000)
+    Traceback (most recent call last):
+    ...
+    rmtheory.predict.record.NoTheoryError: no theory for hessian of a depth-2 network = 'epsilon=None, class_mean_gram=None': needs the loss level epsilon of a critical point (Pennington-Bahri) or classes with class_mean_gram (Papyan)
+"""
+
+from __future__ import annotations
+
+from rmtheory._params import Integer, OneOf, Real, check
+from rmtheory.predict.record import NoTheoryError, Prediction
+
+__all__ = ["hessian", "ggn", "jacobian", "gram", "LOSSES"]
+
+LOSSES = ("mse", "logistic", "cross_entropy")
+
+
+def _arch(width, depth, d, P, outputs):
+    depth = check("depth", depth, Integer(0, None)) if depth is not None else None
+    width = check("width", width, Integer(1, None)) if width is not None else None
+    d = check("d", d, Integer(1, None)) if d is not None else None
+    P = check("P", P, Integer(1, None)) if P is not None else None
+    outputs = check("outputs", outputs, Integer(1, None))
+    return width, depth, d, P, outputs
+
+
+def _need(what, value, needed, **given):
+    missing = [k for k, v in given.items() if v is None]
+    if missing:
+        raise NoTheoryError(what, value, needed, "missing: " + ", ".join(missing))
+
+
+def parameter_count(width: int, depth: int, d: int, outputs: int = 1) -> int:
+    """Weights of an MLP d → N → … → N → outputs with ``depth`` hidden layers (biases not counted)."""
+    if depth == 0:
+        return d * outputs
+    return d * width + (depth - 1) * width * width + width * outputs
+
+
+def _linear_model(matrix, d, P, covariance, loss, classes, weight_norm):
+    from rmtheory.predict import glm
+
+    _need(f"{matrix} of a linear model", None, "d and P", d=d, P=P)
+    if loss == "mse":
+        return glm.least_squares_hessian(d, P, covariance)
+    if loss == "logistic":
+        if covariance is not None:
+            raise NoTheoryError("covariance", covariance, "isotropic data (covariance=None) for the logistic Hessian")
+        _need("logistic Hessian", None, "weight_norm (the norm of the weights it is taken at)",
+              weight_norm=weight_norm)
+        return glm.logistic_hessian(d, P, weight_norm)
+    _need("softmax Hessian", None, "classes", classes=classes)
+    if weight_norm not in (None, 0, 0.0):
+        raise NoTheoryError("weight_norm", weight_norm, "0 for softmax regression (uniform predictions)",
+                            "at other weights Diag(p) − ppᵀ varies with the sample")
+    from rmtheory.free.atoms import Atoms
+
+    return glm.softmax_hessian(d, P, classes, Atoms([1.0], [1.0]) if covariance is None else covariance)
+
+
+def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
+            sigma_b=0.0, outputs=1, covariance=None, classes=None, loss="mse", weight_norm=None, epsilon=None,
+            class_mean_gram=None) -> Prediction:
+    """The Hessian's spectrum by the theory that applies (module table); NoTheoryError otherwise."""
+    width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
+    loss = check("loss", loss, OneOf(LOSSES))
+    _need("hessian", None, "the depth (0 for a linear model)", depth=depth)
+    if class_mean_gram is not None:
+        return _classes("hessian", classes, loss, class_mean_gram, width, depth, d, P, outputs)
+    if depth == 0:
+        return _linear_model("hessian", d, P, covariance, loss, classes, weight_norm)
+    if epsilon is None:
+        raise NoTheoryError(f"hessian of a depth-{depth} network", "epsilon=None, class_mean_gram=None",
+                            "the loss level epsilon of a critical point (Pennington-Bahri) or classes with "
+                            "class_mean_gram (Papyan)")
+    from rmtheory.predict.pennington_bahri import pennington_bahri
+
+    _need("Pennington-Bahri φ = n/(outputs·P)", None, "width, d and P", width=width, d=d, P=P)
+    n = parameter_count(width, depth, d, outputs)
+    return pennington_bahri(epsilon, n / (outputs * P), n=n)
+
+
+def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
+    from rmtheory.predict.papyan import class_outliers
+
+    _need("class outliers", None, "classes", classes=classes)
+    n = parameter_count(width, depth, d, outputs) if None not in (width, d) else None
+    return class_outliers(classes, matrix="ggn" if matrix == "ggn" else "hessian",
+                          loss="mse" if loss == "mse" else "cross_entropy", class_mean_gram=gram,
+                          parameters=n, samples=P)
+
+
+def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
+        sigma_b=0.0, outputs=1, covariance=None, classes=None, loss="mse", weight_norm=None,
+        class_mean_gram=None) -> Prediction:
+    """The Gauss-Newton matrix's spectrum by the theory that applies (module table).
+
+    Depth 1 at initialization with MSE: the readout block only — for f(x) = a·f(Wx/√d)/√N and the
+    half-MSE loss it is M/N, M = (1/P) Φᵀ Φ the random-features Gram matrix, whose law is returned
+    (the first-layer block of the NTK is not included: an approximation, stated in the record).
+    """
+    width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
+    loss = check("loss", loss, OneOf(LOSSES))
+    _need("ggn", None, "the depth (0 for a linear model)", depth=depth)
+    if class_mean_gram is not None:
+        return _classes("ggn", classes, loss, class_mean_gram, width, depth, d, P, outputs)
+    if depth == 0:
+        return _linear_model("ggn", d, P, covariance, loss, classes, weight_norm)
+    if depth == 1 and loss == "mse":
+        p = gram(width=width, depth=1, d=d, P=P, activation=activation, sigma_w=sigma_w)
+        from dataclasses import replace
+
+        return replace(p, matrix="N × (readout block of the Gauss-Newton matrix) = (1/P) Φᵀ Φ (N×N), "
+                                 "Φ = f(X Wᵀ/√d) the random features",
+                       assumptions=p.assumptions + ("only the readout block of the GGN (the first-layer "
+                                                    "block of the NTK is omitted)", "weights at initialization"))
+    raise NoTheoryError(f"ggn of a depth-{depth} network with loss {loss}", "no class_mean_gram",
+                        "depth 0, depth 1 with loss mse (random features), or classes with class_mean_gram (Papyan)")
+
+
+def jacobian(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
+             sigma_b=0.0, outputs=1, **unused) -> Prediction:
+    """The input-output Jacobian J Jᵀ of a depth-L, width-N network at its mean-field fixed point."""
+    width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
+    _need("jacobian", None, "the depth L ≥ 1", depth=depth)
+    if depth == 0:
+        raise NoTheoryError("depth", 0, "depth ≥ 1 hidden layers (a linear model's Jacobian is its weight matrix)")
+    if d is not None and width is not None and d != width:
+        raise NoTheoryError("d", d, f"d = width = {width} (square layers, PSG 2017 §2)")
+    from rmtheory.predict.pennington_schoenholz_ganguli import deep_jacobian
+
+    return deep_jacobian(depth, activation, sigma_w=check("sigma_w", sigma_w, Real(0, None, low_open=True)),
+                         sigma_b=sigma_b, weights=weights, width=width)
+
+
+def gram(*, width=None, depth=1, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
+         sigma_b=0.0, outputs=1, **unused) -> Prediction:
+    """The random-features Gram matrix (1/P) Φᵀ Φ (N×N), Φ = f(X Wᵀ/√d), of a one-hidden-layer network."""
+    depth = 1 if depth is None else depth
+    width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
+    if depth != 1:
+        raise NoTheoryError("depth", depth, "depth 1 (one random-feature layer, Pennington-Worah 2017)")
+    if check("weights", weights, OneOf(("gaussian", "orthogonal"))) != "gaussian":
+        raise NoTheoryError("weights", weights, "gaussian first-layer weights (Pennington-Worah 2017)")
+    if sigma_b:
+        raise NoTheoryError("sigma_b", sigma_b, "sigma_b = 0 (no biases in the random-features model)")
+    _need("gram", None, "width, d and P", width=width, d=d, P=P)
+    from rmtheory.predict.random_features import random_features_gram
+
+    return random_features_gram(d, width, P, activation, sigma_w=sigma_w)

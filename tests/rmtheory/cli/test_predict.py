@@ -1,0 +1,68 @@
+"""`rmtheory predict` as a user runs it: text and JSON output, and one-line errors with exit status 2."""
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import rmtheory.predict as P
+from rmtheory.cli import main
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "rmtheory.cli", "predict", *args], capture_output=True, text=True)
+
+
+def test_jacobian_json_matches_the_prediction():
+    r = run_cli("jacobian", "--width", "300", "--depth", "2", "--activation", "relu",
+                "--sigma-w", str(2 ** 0.5), "--points", "7", "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    p = P.deep_jacobian(2, "relu", sigma_w=2 ** 0.5, width=300)
+    assert out["support"] == [{"lower": a, "upper": b} for a, b in p.edges]
+    assert out["atoms"] == [{"location": 0.0, "mass": 0.5}]
+    assert out["quantities"]["critical"] is True and out["dimension"] == 300
+    assert out["scaling"]["lambda_max_fluctuation"]["exponent"] == pytest.approx(-2 / 3)
+    x = np.array(out["density"]["x"])
+    assert len(x) == 7 and np.allclose(out["density"]["cdf"], p.law.cdf(x), atol=1e-12)
+
+
+def test_gram_hessian_ggn_text(capsys):
+    assert main(["predict", "gram", "--width", "300", "--d", "200", "--P", "400", "--activation", "tanh",
+                 "--points", "0"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("matrix: M = (1/m) Y Yᵀ") and "source: Pennington & Worah" in text
+    assert main(["predict", "hessian", "--depth", "0", "--d", "200", "--P", "800", "--json", "--points", "0"]) == 0
+    assert json.loads(capsys.readouterr().out)["support"] == [{"lower": 0.25, "upper": 2.25}]
+    assert main(["predict", "ggn", "--width", "300", "--depth", "1", "--d", "200", "--P", "400", "--json",
+                 "--points", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["outliers"][0]["count"] == 1 and "readout block" in out["matrix"]
+
+
+def test_no_theory_is_one_line_exit_2_in_a_fresh_interpreter():
+    for args, words in ((("hessian", "--width", "50", "--depth", "2", "--d", "20", "--P", "100"), "epsilon"),
+                        (("jacobian", "--depth", "2", "--weights", "uniform"), "weights")):
+        r = run_cli(*args)
+        assert r.returncode == 2 and r.stdout == ""
+        lines = r.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("rmtheory: error:") and words in lines[0], r.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (("hessian", "--width", "50", "--depth", "2", "--d", "20", "--P", "100"), "epsilon"),
+    (("jacobian", "--depth", "0"), "depth"),
+    (("jacobian", "--depth", "2", "--weights", "uniform"), "weights"),
+    (("jacobian", "--depth", "2", "--activation", "swishy"), "activation"),
+    (("jacobian", "--width", "-3", "--depth", "2"), "width"),
+    (("gram", "--width", "30", "--d", "20"), "P"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "100", "--loss", "hinge"), "loss"),
+    (("jacobian", "--depth", "2", "--points", "-1"), "points"),
+])
+def test_bad_input_is_one_line_exit_2(args, words, capsys):
+    assert main(["predict", *args]) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert out == "" and len(lines) == 1 and lines[0].startswith("rmtheory") and words in lines[0], err

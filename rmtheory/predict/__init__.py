@@ -14,3 +14,4 @@ from rmtheory.predict.pennington_bahri import (
 )
 from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram
 from rmtheory.predict.record import NoTheoryError, OutlierPrediction, Prediction
+from rmtheory.predict.scaling import edge_prefactor, scaling, tracy_widom_edge

@@ -336,11 +336,22 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
         grid = np.linspace(a, b, 41)
         tol = max(float(np.max(np.abs(np.asarray(law.cdf(grid)) - np.asarray(coarse.cdf(grid))))), tol)
     chi = mf.chi
+    fixed_d = tlaw.is_atomic and len(tlaw.atoms()) == 1      # linear, or q* = 0: D_l² = f'(0)² I
     scaling = {
         "trace": {"exponent": math.log(chi) if chi > 0 else -math.inf, "variable": "L",
                   "description": "E tr(JJᵀ)/N = χ^L: exponential in depth with rate log χ (0 at criticality)"},
-        "lambda_max_fluctuation": {"exponent": -2.0 / 3.0, "variable": "N",
-                                   "description": "Tracy-Widom fluctuation of λ_max at the soft upper edge"},
+        "lambda_max_fluctuation": (
+            {"exponent": -2.0 / 3.0, "variable": "N",
+             "description": "Tracy-Widom fluctuation of λ_max at the soft upper edge (D_l² constant)"}
+            if fixed_d else
+            {"exponent": -0.5, "variable": "N",
+             "description": "Gaussian O(N^{-1/2}) fluctuation of λ_max: the empirical law of the N values "
+                            "f'(h_i)² in each D_l² fluctuates by O(N^{-1/2}) (CLT) and moves the edge, which "
+                            "dominates the Tracy-Widom N^{-2/3} (as for deformed ensembles with a random "
+                            "potential, Lee & Schnelli 2016, PTRF 164, §2); pre-asymptotic widths mix both"}),
+        "lambda_max_fluctuation_given_D": {
+            "exponent": -2.0 / 3.0, "variable": "N",
+            "description": "Tracy-Widom fluctuation of λ_max conditional on the D_l (Prediction.largest_eigenvalue)"},
     }
     return Prediction(
         matrix=f"J Jᵀ, J = ∂x^L/∂x^0 the N×N input-output Jacobian of a depth-{L} network",

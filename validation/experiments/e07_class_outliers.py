@@ -39,6 +39,13 @@ def measured_count(top: np.ndarray) -> int:
     return int(np.argmax(ratios)) + 1
 
 
+def _gap_ratio(top: np.ndarray) -> float:
+    """The ratio λ_k/λ_{k+1} at the cut of :func:`measured_count` (1 means no gap at all)."""
+    top = np.sort(np.asarray(top, float))[::-1]
+    top = top[top > 0]
+    return float(np.max(top[:-1] / top[1:])) if top.size >= 2 else float("nan")
+
+
 def class_mean_gram(model, X, y, C):
     """The C² × C² Gram matrix of the class means δ_{c,c'} (weighted by class frequency) and the means'
     norms; δ_{c,c'} = (1/P_c) Σ_{i∈c} √p_ic' J_iᵀ(e_c' − p_i) (module docstring)."""
@@ -98,7 +105,10 @@ def run(ctx, p):
     n_pred = int(sum(o.count for o in pred.outliers))
     checks = [Check("outlier count", "measured count − predicted count (widest log-gap rule)",
                     float(count - n_pred), low=0.0, high=0.0, sample_size=3 * C, prediction=n_pred,
-                    measured=count, note=f"top eigenvalues {np.round(eig[:count + 2], 5).tolist()}")]
+                    measured=count,
+                    # what a reader needs to judge a fail: how sharp the cut was and how far training got
+                    note=(f"top eigenvalues {np.round(eig[:count + 2], 5).tolist()}; widest gap ratio "
+                          f"{_gap_ratio(eig):.3g}; train loss {result.final_loss:.3g} ({result.status})"))]
     series = [fig.points(np.arange(1, eig.size + 1), eig, f"top {3 * C} eigenvalues (Lanczos)"),
               fig.vline(n_pred + 0.5, f"predicted count {n_pred}"),
               fig.vline(count + 0.5, f"measured count {count}", role="measured")]

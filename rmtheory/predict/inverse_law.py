@@ -375,6 +375,10 @@ class InverseFunctionLaw(SpectralLaw):
         g, _, _, _ = self._solve_real(x)
         return np.maximum(g.imag / np.pi, 0.0)
 
+    #: target error of the cdf quadrature (a law whose own discretization error is larger may loosen it)
+    QUADRATURE_TOL = 1e-13
+    #: most Chebyshev nodes per interval; where reached, the error estimate is reported as the tolerance
+    QUADRATURE_MAX_NODES = 8192
     #: distance (relative to the interval) below which the density at an edge is its leading power
     EDGE_FLOOR = 1e-12
     #: Puiseux terms fitted at an edge
@@ -460,7 +464,8 @@ class InverseFunctionLaw(SpectralLaw):
         continuous = 1.0 - sum(w for _, w in self._atoms())
         for attempt in range(3):
             intervals, diag = self._intervals()
-            tables = [quadrature.build(self._density_on, a, b, *self._edge_exponents(a, b), tol=1e-13)
+            tables = [quadrature.build(self._density_on, a, b, *self._edge_exponents(a, b), tol=self.QUADRATURE_TOL,
+                                      max_nodes=self.QUADRATURE_MAX_NODES)
                       for a, b in intervals]
             mass = sum(t.mass for t in tables)
             # a missed interval or gap costs mass ≫ 1e-6; below that the defect is the accuracy of

@@ -327,14 +327,22 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
         tol = 1e-15
         top = max(x for x, _ in atoms)
     else:
+        if not tlaw.is_atomic:
+            # the t-law is a discretization (uniform pieces, kinks in the density): the cdf quadrature
+            # converges only algebraically, so it is capped at 1024 nodes per interval (its error
+            # estimate enters the tolerance), and the discretization error is the sup-distance of the
+            # cdf to the law on a partition twice as coarse
+            law.QUADRATURE_MAX_NODES = 1024
+            coarse = DeepJacobian(L, _derivative_law(act_q, q_use, width=0.2, depth=8), sigma_w=sigma_w,
+                                  weights=kind, label=label)
+            coarse.QUADRATURE_MAX_NODES = 1024
+            a, b = law._hull()
+            grid = np.linspace(a, b, 41)
+            disc = float(np.max(np.abs(np.asarray(law.cdf(grid)) - np.asarray(coarse.cdf(grid)))))
         tol = law.numerical_tolerance
+        if not tlaw.is_atomic:
+            tol = max(tol, disc)
         top = max([law._hull()[1]] + [x for x, _ in atoms])
-    if not tlaw.is_atomic:
-        coarse = DeepJacobian(L, _derivative_law(act_q, q_use, width=0.2, depth=8), sigma_w=sigma_w,
-                              weights=kind, label=label)
-        a, b = law._hull()
-        grid = np.linspace(a, b, 41)
-        tol = max(float(np.max(np.abs(np.asarray(law.cdf(grid)) - np.asarray(coarse.cdf(grid))))), tol)
     chi = mf.chi
     fixed_d = tlaw.is_atomic and len(tlaw.atoms()) == 1      # linear, or q* = 0: D_l² = f'(0)² I
     scaling = {

@@ -8,7 +8,9 @@ from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMome
 from rmtheory.predict.papyan import class_outliers
 from rmtheory.predict.doors import ggn, gram, hessian, jacobian
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
-from rmtheory.predict.pennington_schoenholz_ganguli import DeepJacobian, MeanField, deep_jacobian, jacobian_edge_growth, mean_field
+from rmtheory.predict.pennington_schoenholz_ganguli import (
+    DeepJacobian, MeanField, deep_jacobian, jacobian_edge_growth, mean_field,
+)
 from rmtheory.predict.pennington_bahri import (
     critical_epsilon, pennington_bahri, pennington_bahri_index, pennington_bahri_law,
 )

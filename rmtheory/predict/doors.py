@@ -31,10 +31,10 @@ Example (the Jacobian of a critical ReLU network; a deep Hessian needs the loss 
     >>> p = rmt.predict.jacobian(width=300, depth=2, activation="relu", sigma_w=2 ** 0.5)
     >>> round(p.lambda_max, 6), p.dimension
     (11.09017, 300)
-    >>> rmt.predict.hessian(width=300, depth=2, d=100, P=1000)
+    >>> rmt.predict.hessian(width=300, depth=2, d=100, P=1000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    rmtheory.predict.record.NoTheoryError: no theory for hessian of a depth-2 network = 'epsilon=None, class_mean_gram=None': needs the loss level epsilon of a critical point (Pennington-Bahri) or classes with class_mean_gram (Papyan)
+    rmtheory.predict.record.NoTheoryError: no theory for hessian of a depth-2 network ...: needs the loss level epsilon ...
 """
 
 from __future__ import annotations

@@ -365,7 +365,8 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
         matrix=f"J Jᵀ, J = ∂x^L/∂x^0 the N×N input-output Jacobian of a depth-{L} network",
         law=law, scaling=scaling,
         quantities={"q_star": mf.q_star, "chi": chi, "critical": mf.critical, "lambda_max": top,
-                    "mean_squared_singular_value": chi**L, "scale_free": mf.scale_free},
+                    "mean_squared_singular_value": chi**L, "scale_free": mf.scale_free,
+                    **_finite_width_edge(law, width)},
         assumptions=(
             "all layers of width N → ∞ (square weights), input at the fixed point q* (q^l = q* for all l)",
             f"weights {kind} ({'iid N(0, σ_w²/N)' if kind == 'gaussian' else 'σ_w × Haar orthogonal'}), "
@@ -376,6 +377,21 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
         parameters={"depth": L, "activation": act.name, "sigma_w": sigma_w, "sigma_b": sigma_b,
                     "weights": kind, "width": width},
         dimension=width)
+
+
+def _finite_width_edge(law, width):
+    """Tracy-Widom mean and standard deviation of the top bulk eigenvalue at width N (given D), where the
+    top edge is soft: the finite-N bias λ₊ + (A N)^{−2/3} E[TW₁] < λ₊, large for deep products whose
+    density is thin at the edge (:func:`rmtheory.predict.scaling.tracy_widom_edge`)."""
+    if width is None or not getattr(law, "support", None):
+        return {}
+    from rmtheory.predict.scaling import tracy_widom_edge
+
+    try:
+        tw = tracy_widom_edge(law, width, beta=1)
+    except NoTheoryError:
+        return {}
+    return {"lambda_max_tracy_widom_mean": float(tw.mean()), "lambda_max_tracy_widom_std": float(tw.std())}
 
 
 def jacobian_edge_growth(depths, activation="tanh", *, sigma_w: float = 1.0, sigma_b: float = 0.0,

@@ -70,3 +70,22 @@ def test_fluctuation_exponent_of_the_jacobian():
     relu = rp.deep_jacobian(2, "relu").scaling
     assert relu["lambda_max_fluctuation"]["exponent"] == -0.5
     assert relu["lambda_max_fluctuation_given_D"]["exponent"] == pytest.approx(-2 / 3)
+
+
+def test_finite_width_lambda_max_of_a_linear_network_monte_carlo():
+    # product of 3 Ginibre matrices at N = 200: λ_max sits (A N)^{-2/3}|E TW₁| ≈ 0.5 below the limit edge
+    # 256/27; 30 networks put the sample mean within 3 standard errors of the Tracy-Widom mean
+    N, L = 200, 3
+    q = rp.deep_jacobian(L, "linear", width=N).quantities
+    rng = np.random.default_rng(11)
+    top = []
+    for _ in range(30):
+        J = np.eye(N)
+        for _ in range(L):
+            J = rng.standard_normal((N, N)) @ J / math.sqrt(N)
+        top.append(np.linalg.svd(J, compute_uv=False)[0] ** 2)
+    top = np.array(top)
+    se = top.std(ddof=1) / math.sqrt(top.size)
+    assert abs(top.mean() - q["lambda_max_tracy_widom_mean"]) < 3 * se
+    assert abs(top.mean() - q["lambda_max"]) > 3 * se                 # the N → ∞ edge alone is off
+    assert top.std(ddof=1) == pytest.approx(q["lambda_max_tracy_widom_std"], rel=0.35)

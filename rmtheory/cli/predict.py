@@ -16,6 +16,7 @@ says what is missing (exit status 2). Examples:
   rmtheory predict jacobian --width 300 --depth 4 --activation relu --sigma-w 1.4142135623730951
   rmtheory predict gram --width 300 --d 200 --P 400 --activation tanh --json
   rmtheory predict hessian --depth 0 --d 200 --P 800                       (least squares)
+  rmtheory predict hessian --depth 0 --d 200 --P 800 --covariance 1 10     (two-bulk population)
   rmtheory predict hessian --depth 0 --d 200 --P 800 --loss logistic --weight-norm 2
   rmtheory predict hessian --width 50 --depth 1 --d 20 --P 1000 --epsilon 0.1  (Pennington-Bahri)
   rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --activation relu"""
@@ -36,6 +37,10 @@ def register(sub) -> None:
     p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale σ_w (default 1)")
     p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale σ_b (default 0)")
     p.add_argument("--outputs", type=int, default=1, help="network outputs (default 1)")
+    p.add_argument("--covariance", type=float, nargs="+", metavar="EIG",
+                   help="population eigenvalues of the data covariance (default: identity)")
+    p.add_argument("--covariance-weights", type=float, nargs="+", metavar="W",
+                   help="their weights (default: equal)")
     p.add_argument("--classes", type=int, help="number of classes")
     p.add_argument("--loss", default="mse", help="mse, logistic or cross_entropy (default mse)")
     p.add_argument("--weight-norm", type=float, help="norm of the weights (logistic Hessian)")
@@ -53,8 +58,17 @@ def run(args) -> int:
         raise UsageError(f"rmtheory predict: --points must be ≥ 0, got {args.points}")
     kwargs = dict(width=args.width, depth=args.depth, d=args.d, P=args.P, activation=args.activation,
                   weights=args.weights, sigma_w=args.sigma_w, sigma_b=args.sigma_b, outputs=args.outputs)
+    if args.covariance_weights is not None and args.covariance is None:
+        raise UsageError("rmtheory predict: --covariance-weights needs --covariance")
     if args.matrix in ("hessian", "ggn"):
-        kwargs.update(classes=args.classes, loss=args.loss, weight_norm=args.weight_norm)
+        cov = None
+        if args.covariance is not None:
+            from rmtheory.free.atoms import Atoms
+
+            cov = Atoms(args.covariance, args.covariance_weights)
+        kwargs.update(classes=args.classes, loss=args.loss, weight_norm=args.weight_norm, covariance=cov)
+    elif args.covariance is not None:
+        raise UsageError(f"rmtheory predict: --covariance applies to hessian and ggn, not {args.matrix}")
         if args.matrix == "hessian":
             kwargs["epsilon"] = args.epsilon
         elif args.epsilon is not None:

@@ -24,7 +24,8 @@ def test_jacobian_json_matches_the_prediction():
     assert out["support"] == [{"lower": a, "upper": b} for a, b in p.edges]
     assert out["atoms"] == [{"location": 0.0, "mass": 0.5}]
     assert out["quantities"]["critical"] is True and out["dimension"] == 300
-    assert out["scaling"]["lambda_max_fluctuation"]["exponent"] == pytest.approx(-2 / 3)
+    assert out["scaling"]["lambda_max_fluctuation"]["exponent"] == -0.5          # D² data-dependent (relu)
+    assert out["scaling"]["lambda_max_fluctuation_given_D"]["exponent"] == pytest.approx(-2 / 3)
     x = np.array(out["density"]["x"])
     assert len(x) == 7 and np.allclose(out["density"]["cdf"], p.law.cdf(x), atol=1e-12)
 
@@ -40,6 +41,10 @@ def test_gram_hessian_ggn_text(capsys):
                  "--points", "0"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["outliers"][0]["count"] == 1 and "readout block" in out["matrix"]
+    assert main(["predict", "hessian", "--depth", "0", "--d", "100", "--P", "1000", "--covariance", "1", "10",
+                 "--json", "--points", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["support"]) == 2 and out["parameters"]["covariance"].startswith("atoms")
 
 
 def test_no_theory_is_one_line_exit_2_in_a_fresh_interpreter():
@@ -60,6 +65,8 @@ def test_no_theory_is_one_line_exit_2_in_a_fresh_interpreter():
     (("gram", "--width", "30", "--d", "20"), "P"),
     (("hessian", "--depth", "0", "--d", "20", "--P", "100", "--loss", "hinge"), "loss"),
     (("jacobian", "--depth", "2", "--points", "-1"), "points"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "100", "--covariance", "1", "-2"), "covariance"),
+    (("jacobian", "--depth", "2", "--covariance", "1"), "covariance"),
 ])
 def test_bad_input_is_one_line_exit_2(args, words, capsys):
     assert main(["predict", *args]) == 2

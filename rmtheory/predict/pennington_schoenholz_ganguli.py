@@ -53,7 +53,7 @@ from rmtheory.free import transforms
 from rmtheory.predict import activations as acts
 from rmtheory.predict.inverse_law import InverseFunctionLaw
 from rmtheory.predict.record import NoTheoryError, Prediction
-from rmtheory.predict.weight_law import WeightLaw
+from rmtheory.predict.weight_law import UniformMixture, WeightLaw
 
 __all__ = ["MeanField", "mean_field", "DeepJacobian", "deep_jacobian", "jacobian_edge_growth", "WEIGHTS"]
 
@@ -318,7 +318,15 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
     label = f"{act.name}' at q*={q_use:.17g}" if not math.isnan(q_use) else f"{act.name}' (scale-free)"
     law = DeepJacobian(L, tlaw, sigma_w=sigma_w, weights=kind, label=label, network=(act_q, sigma_b, q_use))
     atoms = law._atoms()
-    if sum(w for _, w in atoms) >= 1.0 - 1e-12:
+    if kind == "orthogonal" and L == 1 and not tlaw.is_atomic:
+        # one orthogonal layer: J Jᵀ = σ_w² D² exactly, the law of σ_w² t (no free convolution); its
+        # discretization error is the sup-distance of the cdf to the partition twice as coarse
+        law = UniformMixture(tlaw, sigma_w**2, label)
+        coarse = UniformMixture(_derivative_law(act_q, q_use, width=0.2, depth=8), sigma_w**2, label)
+        grid = np.linspace(*law._hull(), 401)
+        tol = max(float(np.max(np.abs(np.asarray(law.cdf(grid)) - np.asarray(coarse.cdf(grid))))), 1e-15)
+        top = law._hull()[1]
+    elif sum(w for _, w in atoms) >= 1.0 - 1e-12:
         # no continuous part (orthogonal weights with t two-valued and L(1 − τ) ≤ 0, e.g. linear): JJᵀ is
         # σ_w^{2L} c^L on the common subspace and 0 on the kernel
         from rmtheory.free.atoms import Atoms

@@ -35,7 +35,9 @@ import numba
 import numpy as np
 from scipy import special
 
-__all__ = ["WeightLaw"]
+from rmtheory.laws.base import SpectralLaw
+
+__all__ = ["WeightLaw", "UniformMixture"]
 
 
 @dataclass
@@ -272,3 +274,67 @@ def _ratio_kernel(y, a, b, p):  # pragma: no cover - compiled
         val[i] = sv
         der[i] = sd
     return val, der
+
+
+class UniformMixture(SpectralLaw):
+    """A :class:`WeightLaw` scaled by ``scale`` as a :class:`~rmtheory.laws.base.SpectralLaw`: pdf,
+    cdf, Stieltjes transform and moments in closed form, per uniform piece (1/w)·log((b − z)/(a − z)).
+
+    Example (one uniform piece on [0, 2], scaled by 1.5: uniform on [0, 3])::
+
+        >>> from rmtheory.predict.weight_law import WeightLaw, UniformMixture
+        >>> law = UniformMixture(WeightLaw(*(np.array(v) for v in ([0.0], [2.0], [1.0]))), scale=1.5)
+        >>> law.support, float(law.cdf(1.5)), float(law.moment(1))
+        ([(0.0, 3.0)], 0.5, 1.5)
+    """
+
+    name = "uniform_mixture"
+    summary = "mixture of uniform laws and atoms (the law of a discretized weight t)"
+    parameters = ()
+
+    def __init__(self, tlaw, scale=1.0, label=None):
+        self.tlaw, self.c = tlaw, float(scale)
+        self._label = label or f"{tlaw.p.size} pieces"
+        cont = tlaw.a < tlaw.b
+        self._a, self._b, self._p = tlaw.a[cont] * self.c, tlaw.b[cont] * self.c, tlaw.p[cont]
+
+    @property
+    def params(self):
+        return {"scale": self.c, "t": self._label}
+
+    def expression(self):
+        return f"uniform_mixture(scale={self.c:.17g}, t={self._label})"
+
+    def _support(self):
+        return [(a * self.c, b * self.c) for a, b in self.tlaw.continuous_ranges()]
+
+    def _atoms(self):
+        return [(x * self.c, w) for x, w in self.tlaw.atoms()]
+
+    def _pdf(self, x):
+        x = np.asarray(x, float)[..., None]
+        inside = (x >= self._a) & (x <= self._b)
+        return (inside * self._p / (self._b - self._a)).sum(-1)
+
+    def _cdf(self, x):
+        x = np.asarray(x, float)
+        frac = np.clip((x[..., None] - self._a) / (self._b - self._a), 0.0, 1.0)
+        out = (frac * self._p).sum(-1)
+        for loc, w in self._atoms():
+            out = out + w * (x >= loc)
+        return np.minimum(out, 1.0)
+
+    def _stieltjes(self, z):
+        z = np.asarray(z, complex)[..., None]
+        w = self._b - self._a
+        out = (self._p * np.log((self._b - z) / (self._a - z)) / w).sum(-1)
+        for loc, m in self._atoms():
+            out = out + m / (loc - z[..., 0])
+        return out
+
+    def _moment(self, k):
+        return self.c**k * self.tlaw.moment(k) if k > 0 else 1.0
+
+    def _sample(self, n, rng):
+        return self.c * self.tlaw.sample(n, rng)
+

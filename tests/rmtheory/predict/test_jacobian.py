@@ -168,3 +168,12 @@ def test_bad_input_names_the_parameter(kwargs, name):
 def test_unknown_activation():
     with pytest.raises(ParameterError, match="activation"):
         P.deep_jacobian(2, "swishy")
+
+
+def test_one_orthogonal_layer_is_the_law_of_sigma_squared_t():
+    # J Jᵀ = σ_w² D² exactly: iid draws of σ_w² f'(√q* z)² (4000 of them) against the predicted cdf
+    p = P.deep_jacobian(1, "tanh", sigma_w=1.05, sigma_b=0.05, weights="orthogonal")
+    h = np.random.default_rng(3).standard_normal(4000) * math.sqrt(p.quantities["q_star"])
+    res = ks_test(1.05**2 / np.cosh(h) ** 4, p.law)
+    assert res.passed(0.01), (res.statistic, res.pvalue)
+    assert p.tolerance < 0.02 and p.lambda_max == pytest.approx(1.05**2, rel=1e-12)

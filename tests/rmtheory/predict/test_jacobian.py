@@ -177,3 +177,23 @@ def test_one_orthogonal_layer_is_the_law_of_sigma_squared_t():
     res = ks_test(1.05**2 / np.cosh(h) ** 4, p.law)
     assert res.passed(0.01), (res.statistic, res.pvalue)
     assert p.tolerance < 0.02 and p.lambda_max == pytest.approx(1.05**2, rel=1e-12)
+
+
+@pytest.mark.parametrize("L", [8, 12])
+def test_deep_linear_network_cdf_against_the_parametrized_density(L):
+    # hard edge x^{−L/(L+1)} at 0: the cdf 1 − ∫_x^{λ₊} ρ, the tail integrated in the Haagerup-Möller
+    # / Neuschel parametrization φ ∈ (φ₀, π/(L+1)) by adaptive quadrature (independent of the solver)
+    from scipy import integrate
+
+    p = P.deep_jacobian(L, "linear")
+
+    def x_of(f):
+        return np.sin((L + 1) * f) ** (L + 1) / (np.sin(f) * np.sin(L * f) ** L)
+
+    def rho(f):
+        return np.sin(f) ** 2 * np.sin(L * f) ** (L - 1) / (math.pi * np.sin((L + 1) * f) ** L)
+
+    for f0 in (0.05, 0.1, 0.2):
+        tail = integrate.quad(lambda f: rho(f) * abs((x_of(f + 1e-7) - x_of(f - 1e-7)) / 2e-7), f0,
+                              math.pi / (L + 1), limit=200)[0]
+        assert float(p.law.cdf(x_of(f0))) == pytest.approx(1.0 - tail, abs=1e-6)

@@ -181,8 +181,8 @@ def test_one_orthogonal_layer_is_the_law_of_sigma_squared_t():
 
 @pytest.mark.parametrize("L", [8, 12])
 def test_deep_linear_network_cdf_against_the_parametrized_density(L):
-    # hard edge x^{−L/(L+1)} at 0: the cdf 1 − ∫_x^{λ₊} ρ, the tail integrated in the Haagerup-Möller
-    # / Neuschel parametrization φ ∈ (φ₀, π/(L+1)) by adaptive quadrature (independent of the solver)
+    # hard edge x^{−L/(L+1)} at 0: the cdf ∫_0^x ρ, integrated in the Haagerup-Möller / Neuschel
+    # parametrization (x decreases from λ₊ to 0 as φ runs over (φ₀, π/(L+1))) by adaptive quadrature
     from scipy import integrate
 
     p = P.deep_jacobian(L, "linear")
@@ -194,6 +194,6 @@ def test_deep_linear_network_cdf_against_the_parametrized_density(L):
         return np.sin(f) ** 2 * np.sin(L * f) ** (L - 1) / (math.pi * np.sin((L + 1) * f) ** L)
 
     for f0 in (0.05, 0.1, 0.2):
-        tail = integrate.quad(lambda f: rho(f) * abs((x_of(f + 1e-7) - x_of(f - 1e-7)) / 2e-7), f0,
+        cdf = integrate.quad(lambda f: rho(f) * abs((x_of(f + 1e-7) - x_of(f - 1e-7)) / 2e-7), f0,
                               math.pi / (L + 1), limit=200)[0]
-        assert float(p.law.cdf(x_of(f0))) == pytest.approx(1.0 - tail, abs=1e-6)
+        assert float(p.law.cdf(x_of(f0))) == pytest.approx(cdf, abs=1e-6)

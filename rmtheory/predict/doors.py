@@ -107,6 +107,8 @@ def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weight
                             "class_mean_gram (Papyan)")
     from rmtheory.predict.pennington_bahri import pennington_bahri
 
+    if loss != "mse":
+        raise NoTheoryError("loss", loss, "mse for the Pennington-Bahri Hessian (H0 + H1 of the squared loss)")
     _need("Pennington-Bahri φ = n/(outputs·P)", None, "width, d and P", width=width, d=d, P=P)
     n = parameter_count(width, depth, d, outputs)
     return pennington_bahri(epsilon, n / (outputs * P), n=n)
@@ -139,7 +141,8 @@ def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="g
     if depth == 0:
         return _linear_model("ggn", d, P, covariance, loss, classes, weight_norm)
     if depth == 1 and loss == "mse":
-        p = gram(width=width, depth=1, d=d, P=P, activation=activation, sigma_w=sigma_w)
+        p = gram(width=width, depth=1, d=d, P=P, activation=activation, weights=weights, sigma_w=sigma_w,
+                 sigma_b=sigma_b)
         from dataclasses import replace
 
         return replace(p, matrix="N × (readout block of the Gauss-Newton matrix) = (1/P) Φᵀ Φ (N×N), "

@@ -18,6 +18,7 @@ from rmtheory.free import Atoms, EmpiricalLaw, GeneralizedMarchenkoPastur, free_
 from rmtheory import edge, ensembles, free, kacrice, stats
 from rmtheory.free import spiked_outliers
 from rmtheory import algebraic
+from rmtheory import predict
 
 __version__ = "0.1.0"
 
@@ -25,5 +26,5 @@ __all__ = [
     "ParameterError", "ExpressionError", "parse_law",
     "SpectralLaw", "AffineImage", "Semicircle", "MarchenkoPastur", "TracyWidom", "Atoms", "EmpiricalLaw", "GeneralizedMarchenkoPastur",
     "free_add", "free_mul", "edge", "ensembles", "free", "kacrice", "stats",
-    "spiked_outliers", "algebraic",
+    "spiked_outliers", "algebraic", "predict",
 ]

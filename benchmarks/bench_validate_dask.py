@@ -22,9 +22,8 @@ first run), ``python benchmarks/bench_validate_dask.py``:
     workers=2: 58.4 s wall ({'pass': 20, 'fail': 4})
     speed-up 1 -> 2 workers: 1.70x
 
-(the same 20 passes and 4 fails both times: the records do not depend on the worker count; the
-fails are the spin-glass marginal-stability and training-density index checks that fail in the
-quick suite too, for the reasons their notes give).
+(the same counts of passes and fails both times; ``--keep DIR`` keeps both record sets for a
+record-by-record comparison, which tests/validation/suites/test_runner.py makes on a small suite).
 """
 
 from __future__ import annotations

@@ -179,6 +179,8 @@ class _FreeConvolution(SpectralLaw):
     @property
     def diagnostics(self) -> dict:
         """How the support was found and integrated: scan size, Newton vs bisected edges, mass defect."""
+        if self.exact_image is not None:
+            return {"exact_image": self.exact_image.expression()}
         self._tables
         return dict(self._intervals()[1])
 

@@ -75,7 +75,8 @@ class AffineImage(SpectralLaw):
     def _cdf(self, x):
         if self.scale > 0:
             return np.asarray(self.law.cdf(self._back(x)), dtype=float)
-        # P(cX + s ≤ x) = P(X ≥ (x − s)/c) = sf(u) + P(X = u) for c < 0
+        # P(cX + s ≤ x) = P(X ≥ (x − s)/c) = sf(u) + P(X = u) for c < 0 (an atom counts where u hits
+        # its location exactly, i.e. at x = the image of the atom as _atoms computes it)
         u = np.asarray(self._back(x), dtype=float)
         out = np.asarray(self.law.sf(u), dtype=float).copy()
         for loc, w in self.law.atoms:
@@ -83,7 +84,14 @@ class AffineImage(SpectralLaw):
         return out
 
     def _sf(self, x):
-        return 1.0 - self._cdf(x)
+        # through the inner law's sf/cdf, not 1 − cdf, to keep relative accuracy in the tails
+        u = np.asarray(self._back(x), dtype=float)
+        if self.scale > 0:
+            return np.asarray(self.law.sf(u), dtype=float)
+        out = np.asarray(self.law.cdf(u), dtype=float).copy()   # P(X < u) = cdf(u) − P(X = u)
+        for loc, w in self.law.atoms:
+            out = out - np.where(u == loc, w, 0.0)
+        return out
 
     def _ppf(self, q):
         if self.scale > 0:

@@ -112,6 +112,7 @@ def run(args) -> int:
     if not args.suite:
         raise UsageError("rmtheory validate: give a SUITE (quick, full or a TOML file), or --list")
     from validation.suites import SuiteError, load_suite, run_suite
+    from validation.suites.loader import MAX_RUN_TIMEOUT
 
     try:
         suite = load_suite(args.suite)
@@ -128,15 +129,25 @@ def run(args) -> int:
             import distributed  # noqa: F401
         except ImportError:
             raise UsageError("--workers/--scheduler need Dask: pip install -e \".[distributed]\"") from None
-    if args.run_timeout is not None and not args.run_timeout > 0:
-        raise UsageError(f"--run-timeout = {args.run_timeout!r} is outside the allowed range (0, inf)")
+    if args.run_timeout is not None and not 0 < args.run_timeout <= MAX_RUN_TIMEOUT:
+        raise UsageError(f"--run-timeout = {args.run_timeout!r} is outside the allowed range "
+                         f"(0, {MAX_RUN_TIMEOUT:g}] seconds")
     out = args.out or os.path.join("rmtheory-validate", suite.name)
-    summary = run_suite(suite, out, device=args.device, workers=args.workers,
-                        scheduler=args.scheduler, threads=args.threads,
-                        progress=not args.no_progress, report=not args.no_report,
-                        run_timeout=args.run_timeout if args.run_timeout is not None else "suite")
+    from validation.suites.storage import OutputBusyError
+
+    try:
+        summary = _run(args, suite, out, run_suite)
+    except OutputBusyError as err:
+        raise UsageError(str(err)) from None
     if args.json:
         _output.print_json(vars(summary))
     else:
         print(summary.line())
     return 1 if summary.statuses.get("error") else 0
+
+
+def _run(args, suite, out, run_suite):
+    return run_suite(suite, out, device=args.device, workers=args.workers,
+                        scheduler=args.scheduler, threads=args.threads,
+                        progress=not args.no_progress, report=not args.no_report,
+                     run_timeout=args.run_timeout if args.run_timeout is not None else "suite")

@@ -86,3 +86,10 @@ def test_missing_fashion_mnist_says_how_to_install(tmp_path):
 def test_installed_fashion_mnist():
     data = fashion_mnist(split="test", downsample=2)
     assert data.X.shape == (10000, 196) and np.bincount(data.y).tolist() == [1000] * 10
+
+
+def test_more_samples_than_there_are_is_refused():
+    from rmtheory._params import ParameterError
+
+    with pytest.raises(ParameterError, match=r"n = 5000 is outside the allowed range \[1, 1797\]"):
+        digits(n=5000)

@@ -46,8 +46,15 @@ class Dataset:
         return X, y
 
     def subset(self, n: int | None, seed: int = 0) -> "Dataset":
-        """A class-stratified (classification) or uniform random subset of ``n`` samples (all if None)."""
-        if n is None or n >= self.num_samples:
+        """A class-stratified (classification) or uniform random subset of ``n`` samples (all if None).
+
+        Asking for more samples than there are is an error, not a silent "all": the record's
+        parameters must say what was trained on."""
+        if n is not None and n > self.num_samples:
+            from rmtheory._params import ParameterError
+
+            raise ParameterError("n", n, f"[1, {self.num_samples}]", f"{self.name} has {self.num_samples} samples")
+        if n is None or n == self.num_samples:
             return self
         rng = np.random.default_rng(seed)
         if self.num_classes:

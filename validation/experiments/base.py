@@ -39,7 +39,8 @@ from typing import Callable
 
 import numpy as np
 
-from rmtheory._params import ParameterError, check
+from rmtheory._params import OneOf, ParameterError, check
+from rmtheory.predict import ACTIVATIONS
 
 __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "Task", "Record",
            "PredictionUnavailable", "RunTimeout", "REGISTRY", "experiment", "execute", "run_id", "canonical_json",
@@ -47,6 +48,10 @@ __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "Task
 
 #: bumped when the columns of a record change
 SCHEMA_VERSION = 1
+
+
+#: activation names both validation.models and rmtheory.predict take (checked when a suite loads)
+ACTIVATION = OneOf(tuple(ACTIVATIONS))
 
 
 class PredictionUnavailable(RuntimeError):

@@ -18,7 +18,7 @@ from __future__ import annotations
 from rmtheory._params import Integer, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
-from validation.experiments.base import Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
 
 
 @experiment(
@@ -28,7 +28,7 @@ from validation.experiments.base import Check, Outcome, Param, experiment
         "n0": Param(100, Integer(1, None), "input dimension"),
         "n1": Param(200, Integer(1, None), "number of random features (width)"),
         "m": Param(400, Integer(1, None), "number of samples"),
-        "activation": Param("tanh", None, "activation (rmtheory.predict.activation_moments names)"),
+        "activation": Param("tanh", ACTIVATION, "activation (rmtheory.predict.activation_moments names)"),
         "train_steps": Param(50, Integer(0, None), "SGD steps on the readout before measuring"),
         "lr": Param(0.05, Real(0, None, low_open=True), "learning rate"),
         "alpha": Param(0.01, Real(0, 1, low_open=True, high_open=True), "KS level"),

@@ -26,7 +26,7 @@ import numpy as np
 from rmtheory._params import Integer, OneOf, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
-from validation.experiments.base import Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Outcome, Param, experiment
 
 
 def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed, device="cpu"):
@@ -49,7 +49,6 @@ def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed,
     return torch.linalg.eigvalsh(J @ J.T).cpu().numpy()
 
 
-@functools.lru_cache(maxsize=64)
 def _finite_width_edge(law, N):
     """(mean, sd) of λ_max at width N from the Tracy-Widom edge law, or None where it does not apply."""
     try:
@@ -61,6 +60,7 @@ def _finite_width_edge(law, N):
         return None
 
 
+@functools.lru_cache(maxsize=64)
 def predicted(L, activation, weights, sigma_w, sigma_b):
     """The PSG prediction (width-free: the N → ∞ law), cached: experiment 8 asks for the same
     depths as experiment 4, and each costs seconds of S-transform solves."""
@@ -75,7 +75,7 @@ def predicted(L, activation, weights, sigma_w, sigma_b):
         "N": Param(200, Integer(2, None), "width"),
         "L": Param(4, Integer(1, None), "depth (layers N → N)"),
         "weights": Param("orthogonal", OneOf(("gaussian", "orthogonal")), "weight distribution"),
-        "activation": Param("tanh", None, "activation"),
+        "activation": Param("tanh", ACTIVATION, "activation"),
         "sigma_w": Param(1.05, Real(0, None, low_open=True), "weight scale σ_w"),
         "sigma_b": Param(0.05, Real(0, None), "bias scale σ_b"),
         "networks": Param(2, Integer(1, None), "independent networks pooled"),

@@ -28,7 +28,7 @@ import rmtheory as rmt
 from rmtheory._params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments._training import load_dataset, train_mlp
-from validation.experiments.base import Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
 
 BLOCK = 20
 NULL_TOL = 1e-9
@@ -51,7 +51,7 @@ def batch_means_se(values: np.ndarray, block: int = BLOCK) -> float:
         "n": Param(500, Integer(10, None), "training samples (stratified subset)"),
         "width": Param(16, Integer(1, None), "hidden width"),
         "depth": Param(1, Integer(1, None), "hidden layers"),
-        "activation": Param("tanh", None, "activation"),
+        "activation": Param("tanh", ACTIVATION, "activation"),
         "steps": Param(300, Integer(0, None), "full-batch SGD steps"),
         "lr": Param(0.1, Real(0, None, low_open=True), "learning rate"),
         "bulk_low": Param(0.1, Real(0, 1), "lower rank quantile of the bulk"),

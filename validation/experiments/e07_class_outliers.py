@@ -26,7 +26,7 @@ from rmtheory._params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments._predict import call, predictor
 from validation.experiments._training import load_dataset, train_mlp
-from validation.experiments.base import Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
 
 
 def measured_count(top: np.ndarray) -> int:
@@ -81,7 +81,7 @@ def class_mean_gram(model, X, y, C):
         "n": Param(1000, Integer(20, None), "training samples (stratified)"),
         "width": Param(32, Integer(1, None), "hidden width"),
         "depth": Param(1, Integer(1, None), "hidden layers"),
-        "activation": Param("tanh", None, "activation"),
+        "activation": Param("tanh", ACTIVATION, "activation"),
         "steps": Param(300, Integer(0, None), "full-batch SGD steps"),
         "lr": Param(0.1, Real(0, None, low_open=True), "learning rate"),
         "downsample": Param(4, OneOf((1, 2, 4, 7)), "Fashion-MNIST pixel blocks averaged"),

@@ -30,11 +30,11 @@ import math
 
 import numpy as np
 
-from rmtheory._params import Integer, Real
+from rmtheory._params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments._predict import predictor
 from validation.experiments._training import load_dataset, train_mlp
-from validation.experiments.base import Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
 
 NEG_TOL = 1e-8
 
@@ -57,11 +57,11 @@ def _hutchinson_h1(H, G, probes: int, seed: int, dim: int):
     "training_density", 9, "Hessian density through training (SLQ) and the Pennington-Bahri index",
     tests="index of H = G + (H − G) vs α(ε, φ) of Pennington & Bahri 2017; proposal metrics tracked",
     params={
-        "dataset": Param("digits", None, "training data (digits or fashion_mnist)"),
+        "dataset": Param("digits", OneOf(("digits", "fashion_mnist")), "training data"),
         "n": Param(300, Integer(10, None), "training samples"),
         "width": Param(32, Integer(1, None), "hidden width"),
         "depth": Param(1, Integer(1, None), "hidden layers"),
-        "activation": Param("tanh", None, "activation"),
+        "activation": Param("tanh", ACTIVATION, "activation"),
         "steps": Param(400, Integer(1, None), "SGD steps"),
         "early_step": Param(20, Integer(1, None), "step of the early checkpoint"),
         "lr": Param(0.2, Real(0, None, low_open=True), "learning rate"),

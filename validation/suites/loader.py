@@ -34,6 +34,8 @@ __all__ = ["Suite", "SuiteError", "load_suite", "parse_suite", "builtin_suites",
 
 #: directory of the built-in suites
 BUILTIN = pathlib.Path(__file__).parent
+#: longest run time limit accepted (seconds); beyond it the interval timer overflows
+MAX_RUN_TIMEOUT = 1e6
 _SUITE_KEYS = {"name", "description", "seeds", "run_timeout"}
 _ENTRY_KEYS = {"name", "seeds", "params", "grid"}
 
@@ -114,8 +116,9 @@ def parse_suite(text: str, source: str = "<string>", default_name: str = "suite"
     seeds = _seeds(head.get("seeds", [0]), f"{source}: [suite] seeds")
     run_timeout = head.get("run_timeout")
     if run_timeout is not None and (isinstance(run_timeout, bool) or not isinstance(run_timeout, (int, float))
-                                    or not run_timeout > 0):
-        raise SuiteError(f"{source}: [suite] run_timeout = {run_timeout!r} must be a number of seconds > 0")
+                                    or not 0 < run_timeout <= MAX_RUN_TIMEOUT):
+        raise SuiteError(f"{source}: [suite] run_timeout = {run_timeout!r} must be a number of seconds in "
+                         f"(0, {MAX_RUN_TIMEOUT:g}]")
     entries = doc.get("experiment", [])
     if not isinstance(entries, list) or not entries:
         raise SuiteError(f"{source}: no experiments (add at least one [[experiment]] table with a name)")
@@ -150,7 +153,9 @@ def parse_suite(text: str, source: str = "<string>", default_name: str = "suite"
             given = dict(params, **dict(zip(keys, combo)))
             try:
                 resolved = exp.resolve(given)
-            except ParameterError as err:
+                # a value canonical JSON cannot take (a TOML date) fails here, as one line
+                Task(exp_name, resolved, entry_seeds[0], name, 0).id
+            except (ParameterError, TypeError, ValueError) as err:  # TypeError: e.g. a TOML date
                 raise SuiteError(f"{where}: {_one_line(err)}") from err
             for seed in entry_seeds:
                 task = Task(exp_name, resolved, seed, name, len(tasks))

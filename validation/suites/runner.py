@@ -2,7 +2,8 @@
 
 ``run_suite(suite, out_dir, ...)``:
 
-1. opens the store (:mod:`.storage`) and removes temporary files a killed run left behind;
+1. opens the store (:mod:`.storage`): takes the directory's lock (a second runner on the same DIR
+   stops with a one-line error) and removes temporary files a killed run left behind;
 2. skips every task whose record already holds a verdict (pass or fail) — resume; runs that errored,
    were skipped for a missing dataset or had no prediction are run again;
 3. runs the rest — in this process (default), on a Dask ``LocalCluster`` of ``workers`` processes,
@@ -16,16 +17,21 @@ the limit is not applied (tasks run in worker threads, which cannot be interrupt
 
 Failures: an experiment that raises becomes an ``error`` record (message and traceback kept); on
 Dask, a worker that dies (its process killed, out of memory) makes its task's future fail with
-``KilledWorker`` after ``allowed_failures`` retries, which is recorded the same way; the suite goes
-on either way. Records are written by this process only, never by the workers, so a cluster needs no
-shared filesystem (checkpoints are written on the worker, under the same ``DIR/checkpoints`` path).
+``KilledWorker`` after ``allowed_failures`` retries (set on the LocalCluster this process starts;
+an existing cluster keeps its own scheduler's ``allowed-failures`` setting), which is recorded the
+same way; a record that cannot be stored (a value the Parquet schema cannot take) becomes an
+``error`` record too; the suite goes on either way. Records are written by this process only, never
+by the workers, so records need no shared filesystem; checkpoints are written by the worker under
+the same absolute ``DIR/checkpoints`` path, which must therefore be writable on every worker node
+(a shared filesystem, or the same path created on each node).
 
 Threads: each run sets ``torch.set_num_threads(threads)`` (default 1) and caps NumPy/SciPy's
 BLAS pools to the same number (threadpoolctl). The experiments are small
 dense problems; on 2 shared cores a small MLP's training measured 50× slower with 2 intra-op threads
 than with 1 (thread spin-waits under contention), and one thread per run gives the same floating-
-point reductions in a local run and on any worker, so both give the same records. Use more workers,
-not more threads, to use more cores.
+point reductions in a local run and on any worker, so both give the same records — on workers
+with one thread each (the LocalCluster's; start external workers with ``--nthreads 1``, since the
+thread caps are per process). Use more workers, not more threads, to use more cores.
 """
 
 from __future__ import annotations
@@ -101,7 +107,19 @@ def _remote(task: Task, device: str, workdir: str | None, threads: int | None) -
     return execute(task, device=device, workdir=workdir, threads=threads)
 
 
-def _lost_record(task: Task, err: BaseException, device: str) -> Record:
+def _write(store, record, task, device) -> Record:
+    """Store ``record``; one the Parquet schema cannot take (e.g. a tensor left in ``measured``)
+    becomes an error record, so the suite goes on and a rerun retries the task."""
+    try:
+        store.write(record)
+    except Exception as err:  # noqa: BLE001 - TypeError from JSON, ArrowInvalid, ...
+        record = _lost_record(task, err, device, what="the run's record could not be stored")
+        store.write(record)
+    return record
+
+
+def _lost_record(task: Task, err: BaseException, device: str,
+                 what: str = "the worker running this task failed") -> Record:
     """The record of a run whose worker failed (the task never returned a record)."""
     import datetime
 
@@ -112,7 +130,7 @@ def _lost_record(task: Task, err: BaseException, device: str) -> Record:
     msg = " ".join(str(err).split()) or type(err).__name__
     return Record(task.id, task.experiment, exp.number if exp else 0, exp.title if exp else "",
                   task.suite, task.seed, task.params, "error", [], {}, {}, None,
-                  "the worker running this task failed", f"{type(err).__name__}: {msg}", "",
+                  what, f"{type(err).__name__}: {msg}", "",
                   0.0, device, "", datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
                   rmtheory.__version__)
 
@@ -125,13 +143,22 @@ def run_suite(suite, out_dir, *, device: str = "cpu", workers: int | None = None
     ``run_timeout``: seconds a local run may take (default: the suite's ``run_timeout``; None: no
     limit).
     """
-    from validation.experiments import selfcheck
-
     t0 = time.perf_counter()
     if run_timeout == "suite":
         run_timeout = getattr(suite, "run_timeout", None)
     store = RecordStore(out_dir)
     store.prepare()
+    try:
+        return _run_pending(suite, store, out_dir, device, workers, scheduler, threads, progress, report,
+                            allowed_failures, run_timeout, t0)
+    finally:
+        store.unlock()
+
+
+def _run_pending(suite, store, out_dir, device, workers, scheduler, threads, progress, report,
+                 allowed_failures, run_timeout, t0) -> RunSummary:
+    from validation.experiments import selfcheck
+
     workdir = str(pathlib.Path(out_dir).resolve() / "checkpoints")
     finished = store.finished()
     pending = [t for t in suite.tasks if t.id not in finished]
@@ -143,12 +170,15 @@ def run_suite(suite, out_dir, *, device: str = "cpu", workers: int | None = None
             for task in pending:
                 record = execute(task, device=device, workdir=workdir, threads=threads,
                                  timeout=run_timeout)
-                store.write(record)
-                bar.update(record)
+                bar.update(_write(store, record, task, device))
         elif pending:
             _run_dask(pending, store, bar, device, workdir, threads, workers, scheduler, allowed_failures)
     finally:
         bar.close()
+    return _summarize(suite, store, out_dir, skipped, pending, report, t0)
+
+
+def _summarize(suite, store, out_dir, skipped, pending, report, t0) -> RunSummary:
     statuses = {}
     wanted = {t.id for t in suite.tasks}
     for rid, status in store.statuses().items():
@@ -192,8 +222,7 @@ def _run_dask(pending, store, bar, device, workdir, threads, workers, scheduler,
                 record = fut.result()
             except Exception as err:  # noqa: BLE001 - KilledWorker, CommClosedError, ...
                 record = _lost_record(task, err, device)
-            store.write(record)
-            bar.update(record)
+            bar.update(_write(store, record, task, device))
             fut.release()
     finally:
         client.close()

@@ -46,6 +46,10 @@ def schema():
         ("host", s), ("finished_at", s), ("version", s), ("schema", i)])
 
 
+class OutputBusyError(RuntimeError):
+    """Another runner holds the output directory's lock."""
+
+
 class RecordStore:
     """The records of one output directory."""
 
@@ -54,8 +58,32 @@ class RecordStore:
         self.records = self.root / "records"
 
     def prepare(self) -> None:
+        """Take the directory's lock (one runner per output directory), then remove temporary files
+        left by a killed writer — which, under the lock, cannot belong to a live one."""
         self.records.mkdir(parents=True, exist_ok=True)
+        self.lock()
         self.clean()
+
+    def lock(self) -> None:
+        """An exclusive lock on DIR/.lock, held until this process ends (the OS drops it on kill -9)."""
+        import fcntl
+
+        if getattr(self, "_lock_file", None) is not None:
+            return
+        handle = open(self.root / ".lock", "a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            raise OutputBusyError(f"{self.root} is in use by another rmtheory validate run; wait for it "
+                                  "or give another --out") from None
+        self._lock_file = handle
+
+    def unlock(self) -> None:
+        handle = getattr(self, "_lock_file", None)
+        if handle is not None:
+            handle.close()  # closing the file releases the flock
+            self._lock_file = None
 
     def clean(self) -> int:
         """Remove temporary files left by a killed writer; returns how many."""

@@ -54,6 +54,10 @@ def test_grid_and_seeds_expand_and_resolve_defaults():
     ('[suite]\nname = "x"', "no experiments"),
     ('[suite]\nrun_timeout = 0\n[[experiment]]\nname = "tracy_widom"', "run_timeout = 0 must be"),
     ('title = "x"\n[[experiment]]\nname = "tracy_widom"', "unknown top-level key 'title'"),
+    ('[suite]\nrun_timeout = inf\n[[experiment]]\nname = "tracy_widom"', "run_timeout = inf must be"),
+    ('[[experiment]]\nname = "deep_jacobian"\nparams = { activation = "nope" }', "deep_jacobian.activation = 'nope'"),
+    ('[[experiment]]\nname = "training_density"\nparams = { dataset = "mnist" }', "training_density.dataset"),
+    ('[[experiment]]\nname = "selfcheck"\nparams = { label = 1979-05-27 }', "selfcheck"),
 ])
 def test_bad_suites_raise_one_line(text, needle):
     with pytest.raises(SuiteError) as info:

@@ -5,6 +5,8 @@ import pytest
 
 from validation.experiments import REGISTRY, Task, execute
 from validation.suites import RecordStore
+from validation.suites.runner import _write
+from validation.suites.storage import OutputBusyError
 
 
 @pytest.fixture
@@ -64,3 +66,22 @@ def test_errors_are_not_finished(tmp_path):
     store = RecordStore(tmp_path)
     store.write(rec)
     assert store.statuses() == {rec.run_id: "error"} and store.finished() == set()
+
+
+def test_one_runner_per_directory(tmp_path):
+    first, second = RecordStore(tmp_path), RecordStore(tmp_path)
+    first.prepare()
+    with pytest.raises(OutputBusyError, match="in use by another rmtheory validate run"):
+        second.prepare()
+    first.unlock()
+    second.prepare()        # free again once the first runner let go
+    second.unlock()
+
+
+def test_a_record_that_cannot_be_stored_becomes_an_error_record(tmp_path, record):
+    store = RecordStore(tmp_path)
+    task = Task("selfcheck", REGISTRY["selfcheck"].resolve({"label": 7}), seed=3, suite="t")
+    record.measured["tensor_like"] = object()      # what json cannot encode (e.g. a torch tensor)
+    stored = _write(store, record, task, "cpu")
+    assert stored.status == "error" and "could not be stored" in stored.note
+    assert store.statuses() == {task.id: "error"}

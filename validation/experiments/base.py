@@ -25,6 +25,7 @@ columns repeated on each, JSON for nested values.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import math
@@ -214,10 +215,36 @@ def _plain(value):
 
 
 def run_id(experiment_name: str, params: dict, seed: int) -> str:
-    """A deterministic id: ``NAME-<12 hex of sha256(canonical parameters, seed)>``; the key of resume."""
+    """A deterministic id: ``NAME-<12 hex of sha256(canonical parameters, seed, code)>``; the key of
+    resume. ``code`` is :func:`code_revision`: after an edit of the experiment or of the shared
+    checks, a rerun into the same directory runs it again instead of keeping a verdict the current
+    code did not give."""
     digest = hashlib.sha256(canonical_json({"experiment": experiment_name, "params": params,
-                                            "seed": seed}).encode()).hexdigest()[:12]
+                                            "seed": seed, "code": code_revision(experiment_name)}
+                                           ).encode()).hexdigest()[:12]
     return f"{experiment_name}-{digest}"
+
+
+@functools.lru_cache(maxsize=None)
+def code_revision(experiment_name: str) -> str:
+    """sha256 of the source of the experiment's module and of the modules every check goes through
+    (this one and ``_compare``); thresholds live there as code, so they are covered."""
+    import importlib
+    import inspect
+    import sys
+
+    importlib.import_module("validation.experiments")  # fills REGISTRY: the same answer in any process
+    exp = REGISTRY.get(experiment_name)
+    modules = [sys.modules[__name__], importlib.import_module("validation.experiments._compare")]
+    if exp is not None:
+        modules.append(sys.modules[exp.run.__module__])
+    h = hashlib.sha256()
+    for module in modules:
+        try:
+            h.update(inspect.getsource(module).encode())
+        except (OSError, TypeError):  # no source (a frozen build): parameters alone key the run
+            h.update(module.__name__.encode())
+    return h.hexdigest()[:16]
 
 
 @dataclass

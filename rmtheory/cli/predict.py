@@ -69,10 +69,10 @@ def run(args) -> int:
         kwargs.update(classes=args.classes, loss=args.loss, weight_norm=args.weight_norm, covariance=cov)
     elif args.covariance is not None:
         raise UsageError(f"rmtheory predict: --covariance applies to hessian and ggn, not {args.matrix}")
-        if args.matrix == "hessian":
-            kwargs["epsilon"] = args.epsilon
-        elif args.epsilon is not None:
-            raise UsageError("rmtheory predict: --epsilon applies to the hessian only")
+    if args.matrix == "hessian":
+        kwargs["epsilon"] = args.epsilon
+    elif args.epsilon is not None:
+        raise UsageError("rmtheory predict: --epsilon applies to the hessian only")
     pred = getattr(predict, args.matrix)(**kwargs)
     points = args.points if pred.law is not None else 0
     if args.json:

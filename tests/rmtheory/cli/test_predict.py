@@ -73,3 +73,16 @@ def test_bad_input_is_one_line_exit_2(args, words, capsys):
     out, err = capsys.readouterr()
     lines = err.strip().splitlines()
     assert out == "" and len(lines) == 1 and lines[0].startswith("rmtheory") and words in lines[0], err
+
+
+def test_epsilon_reaches_the_pennington_bahri_hessian(capsys):
+    # the CLI's job here is plumbing: --epsilon must arrive (the numbers are tested in test_pennington_bahri)
+    assert main(["predict", "hessian", "--width", "50", "--depth", "1", "--d", "20", "--P", "1000",
+                 "--epsilon", "0.1", "--json", "--points", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    ref = P.hessian(width=50, depth=1, d=20, P=1000, epsilon=0.1)
+    assert out["quantities"]["index"] == pytest.approx(ref.quantities["index"], rel=1e-12)
+    assert out["quantities"]["index"] > 0
+    assert out["parameters"]["epsilon"] == 0.1
+    r = run_cli("jacobian", "--width", "10", "--depth", "2", "--epsilon", "0.3")
+    assert r.returncode == 2 and "--epsilon applies to the hessian only" in r.stderr

@@ -23,8 +23,9 @@ G_3. Given the law of G_3 (``bulk``), the outliers are those of the additive spi
 orthogonally invariant relative to the u_j: every μ_j above the BBP threshold gives one outlier.
 Without ``bulk`` the count is Papyan's top level of the hierarchy — the rank of G_1: C, or C − 1 when
 the class means are linearly dependent (cross-entropy with constant p_i, e.g. near initialization,
-where Σ_{c'} √p_{c'} g_{ic'} = 0) — at the leading-order locations μ_1 ≥ … ≥ μ_r (valid when they
-are far above the bulk); the C(C − 1) cross-class eigenvalues of G_2 are reported in ``quantities``
+where Σ_{c'} √p_{c'} g_{ic'} = 0) — at the leading-order locations, the eigenvalues of G_1 (valid
+when they are far above the bulk and the cross-class part is small); with ``bulk`` each spike is
+labelled class or cross-class by the share of its eigenvector in the class-mean directions; the C(C − 1) cross-class eigenvalues of G_2 are reported in ``quantities``
 but not counted (Papyan 2020, §4: they separate only where they exceed the within-class bulk, which
 needs ``bulk``). Without a Gram matrix only the count C is given. For ``matrix="hessian"`` the
 outliers are those of G (Papyan 2019, §2: H = G + H_residual, whose outliers are G's): an assumption.
@@ -116,7 +117,12 @@ def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entr
         for c2 in range(C):
             A[c2, c * C + c2] = np.sqrt(pi[c])
     Q = np.eye(C * C) - A.T @ A
-    mu = np.sort(np.linalg.eigvalsh(gram))[::-1]
+    vals, vecs = np.linalg.eigh(gram)
+    order = np.argsort(vals)[::-1]
+    mu, vecs = vals[order], vecs[:, order]
+    # share of each eigenvector of G_{1+2} in the class-mean directions (A has orthonormal rows):
+    # ≥ 1/2 labels a spike "class", else "cross-class" — by direction, not by its rank in size
+    class_share = np.sum((A @ vecs) ** 2, axis=0)
     mu1 = np.sort(np.linalg.eigvalsh(A @ gram @ A.T))[::-1]
     mu2 = np.sort(np.linalg.eigvalsh(Q @ gram @ Q))[::-1]
     scale = float(mu[0]) if mu.size else 0.0
@@ -129,10 +135,12 @@ def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entr
     outs = []
     if bulk is None:
         for j in range(rank1):
-            outs.append(OutlierPrediction(float(mu[j]), 1, f"class means (G_1), eigenvalue {j + 1} of {rank1}",
-                                          tolerance="leading order: exact as the bulk scale / μ_j → 0"))
-        assumptions.append("no bulk law given: locations are the eigenvalues of G_{1+2} (leading order, "
-                           "spikes far above the bulk); the count is the rank of G_1 (cross-class not counted)")
+            outs.append(OutlierPrediction(float(mu1[j]), 1, f"class means (G_1), eigenvalue {j + 1} of {rank1}",
+                                          tolerance="leading order: exact as the bulk scale / μ_j → 0 and "
+                                                    "the cross-class part → 0"))
+        assumptions.append("no bulk law given: locations are the eigenvalues of G_1 (leading order, spikes far "
+                           "above the bulk and the cross-class part small); the count is the rank of G_1 "
+                           "(cross-class not counted)")
     else:
         from rmtheory.free.outliers import spiked_outliers
 
@@ -140,8 +148,9 @@ def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entr
         records = spiked_outliers(bulk, spikes, kind="additive") if spikes else []
         for j, rec in enumerate(records):
             if rec.separated:
-                src = "class means (G_1)" if j < rank1 else "cross-class means (G_2)"
-                outs.append(OutlierPrediction(float(rec.location), 1, f"{src}, spike θ = {rec.theta:.6g}",
+                src = "class means (G_1)" if class_share[j] >= 0.5 else "cross-class means (G_2)"
+                outs.append(OutlierPrediction(float(rec.location), 1,
+                                              f"{src}, spike θ = {rec.theta:.6g}, class share {class_share[j]:.2f}",
                                               overlap=float(rec.overlap), threshold=float(rec.threshold),
                                               tolerance="O(n^{-1/2}) fluctuation at finite n"))
         quantities["bbp_threshold"] = float(records[0].threshold) if records else None

@@ -80,3 +80,23 @@ def test_bad_input_names_the_parameter(kwargs, name):
     with pytest.raises(ParameterError) as err:
         P.class_outliers(**kwargs)
     assert err.value.name == name
+
+
+def test_labels_follow_directions_when_cross_class_spikes_are_larger():
+    # C = 2, balanced: δ_{c,c'} = u ± v with the class part u (|u|² = 1) and cross-class ±v (|v|² = 9).
+    # By hand: δ_{c'} = u for both c', so G_1 = 2 u uᵀ (eigenvalue 2); G_2 = Σ_{c,c'} ½ (±v)(±v)ᵀ = 2 v vᵀ
+    # (eigenvalue 18): the larger spike is the cross-class one
+    u, v = np.array([1.0, 0, 0]), np.array([0, 3.0, 0])
+    means = {(0, 0): u + v, (0, 1): u - v, (1, 0): u - v, (1, 1): u + v}
+    M = np.array([means[(c, c2)] for c in range(2) for c2 in range(2)]) * np.sqrt(0.5)
+    gram = M @ M.T
+    p = rmt.predict.class_outliers(classes=2, class_mean_gram=gram)
+    assert [o.location for o in p.outliers] == pytest.approx([2.0])
+    assert p.quantities["cross_class_eigenvalues"] == pytest.approx([18.0])
+    bulk = rmt.MarchenkoPastur(0.1, variance=0.05)
+    p = rmt.predict.class_outliers(classes=2, class_mean_gram=gram, bulk=bulk)
+    by_source = {o.source.split(",")[0]: o.location for o in p.outliers}
+    # the locations are spiked_outliers' (tested on its own); what is tested here is which spike is which
+    ref = {s.theta: s.location for s in rmt.spiked_outliers(bulk, [18.0, 2.0])}
+    assert by_source["cross-class means (G_2)"] == pytest.approx(ref[18.0], rel=1e-10)
+    assert by_source["class means (G_1)"] == pytest.approx(ref[2.0], rel=1e-10)

@@ -39,7 +39,7 @@ Example (the Jacobian of a critical ReLU network; a deep Hessian needs the loss 
 
 from __future__ import annotations
 
-from rmtheory._params import Integer, OneOf, Real, check
+from rmtheory._params import Integer, OneOf, ParameterError, Real, check
 from rmtheory.predict.record import NoTheoryError, Prediction
 
 __all__ = ["hessian", "ggn", "jacobian", "gram", "LOSSES"]
@@ -153,9 +153,19 @@ def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="g
                         "depth 0, depth 1 with loss mse (random features), or classes with class_mean_gram (Papyan)")
 
 
+def _refuse_unknown(door, unknown):
+    """A keyword this door does not take is an error, never silently dropped (a typo like sigmaw
+    would otherwise give the default's prediction)."""
+    if unknown:
+        name = sorted(unknown)[0]
+        raise ParameterError(name, unknown[name], f"not a parameter of rmtheory.predict.{door} (it takes "
+                             "width, depth, d, P, activation, weights, sigma_w, sigma_b, outputs)")
+
+
 def jacobian(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
-             sigma_b=0.0, outputs=1, **unused) -> Prediction:
+             sigma_b=0.0, outputs=1, **unknown) -> Prediction:
     """The input-output Jacobian J Jᵀ of a depth-L, width-N network at its mean-field fixed point."""
+    _refuse_unknown("jacobian", unknown)
     width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
     _need("jacobian", None, "the depth L ≥ 1", depth=depth)
     if depth == 0:
@@ -169,8 +179,9 @@ def jacobian(*, width=None, depth=None, d=None, P=None, activation="relu", weigh
 
 
 def gram(*, width=None, depth=1, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
-         sigma_b=0.0, outputs=1, **unused) -> Prediction:
+         sigma_b=0.0, outputs=1, **unknown) -> Prediction:
     """The random-features Gram matrix (1/P) Φᵀ Φ (N×N), Φ = f(X Wᵀ/√d), of a one-hidden-layer network."""
+    _refuse_unknown("gram", unknown)
     depth = 1 if depth is None else depth
     width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
     if depth != 1:

@@ -52,3 +52,10 @@ def test_bad_values_name_the_parameter(kwargs, name):
     with pytest.raises(ParameterError) as err:
         P.jacobian(**kwargs)
     assert err.value.name == name
+
+
+@pytest.mark.parametrize("door", [P.jacobian, P.gram])
+def test_an_unknown_keyword_is_refused_not_dropped(door):
+    with pytest.raises(ParameterError) as err:
+        door(width=100, depth=1, d=100, P=200, activation="relu", sigmaw=2 ** 0.5)   # typo of sigma_w
+    assert err.value.name == "sigmaw" and "not a parameter" in str(err.value)

@@ -176,7 +176,9 @@ def activation(spec, *, derivative: Callable | None = None, breakpoints=()) -> A
             numeric = True
         else:
             df, numeric = derivative, False
-        name = getattr(spec, "__name__", "callable")
+        # never the name of a built-in: code that keys on names (e.g. the scale-free shortcut of
+        # positively homogeneous activations) must not take a user's function named "relu" for relu
+        name = f"{getattr(spec, '__name__', 'function')} (callable)"
         return Activation(name, spec, df, bps, False, False, 0.0, None, numeric)
     raise ParameterError("activation", spec, allowed)
 
@@ -198,17 +200,31 @@ def _legendre(n: int):
     return np.polynomial.legendre.leggauss(n)
 
 
+def _graded_edges(a: float, b: float, smallest: float, largest: float) -> np.ndarray:
+    """Panel edges on [a, b]: width ``smallest`` at both ends, doubling inward up to ``largest``."""
+    left, right = [a], [b]
+    w = smallest
+    while left[-1] + w < right[-1] - w:
+        left.append(left[-1] + w)
+        right.append(right[-1] - w)
+        w = min(2.0 * w, largest)
+    return np.array(left + right[::-1])
+
+
 def _legendre_nodes(variance: float, breakpoints) -> tuple[np.ndarray, np.ndarray]:
-    """Composite Gauss-Legendre nodes and Gaussian weights on [−12σ, 12σ], split at breakpoints."""
+    """Composite Gauss-Legendre nodes and Gaussian weights on [−12σ, 12σ], split at breakpoints and 0.
+
+    Panels are min(σ, 1) wide at 0 and at the breakpoints, where an activation has its structure,
+    and double away from them up to σ, the scale of the Gaussian factor: O(24 + log σ) panels per
+    piece rather than O(σ) (at σ = 10⁶ a uniform unit grid would need 2.4·10⁷ panels).
+    """
     sd = math.sqrt(variance)
     lo, hi = -12.0 * sd, 12.0 * sd
-    cuts = sorted({lo, hi, *[b for b in breakpoints if lo < b < hi]})
-    width = min(sd, 1.0)
+    cuts = sorted({lo, hi, 0.0, *[b for b in breakpoints if lo < b < hi]})
     xg, wg = _legendre(24)
     xs, ws = [], []
     for a, b in zip(cuts[:-1], cuts[1:]):
-        k = max(1, int(math.ceil((b - a) / width)))
-        edges = np.linspace(a, b, k + 1)
+        edges = _graded_edges(a, b, min(sd, 1.0), sd)
         half = 0.5 * np.diff(edges)
         mid = 0.5 * (edges[1:] + edges[:-1])
         xs.append((mid[:, None] + half[:, None] * xg[None, :]).ravel())

@@ -36,7 +36,7 @@ Example (critical ReLU network, Gaussian weights, σ_w² = 2: E tr(JJᵀ)/N = χ
 
     >>> import rmtheory as rmt
     >>> p = rmt.predict.deep_jacobian(3, "relu", sigma_w=2 ** 0.5)
-    >>> p.quantities["chi"], p.quantities["critical"], round(float(p.law.moment(1)), 12), p.atoms
+    >>> round(p.quantities["chi"], 12), p.quantities["critical"], round(float(p.law.moment(1)), 12), p.atoms
     (1.0, True, 1.0, [(0.0, 0.5)])
 """
 

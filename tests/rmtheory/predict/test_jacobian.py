@@ -197,3 +197,25 @@ def test_deep_linear_network_cdf_against_the_parametrized_density(L):
         cdf = integrate.quad(lambda f: rho(f) * abs((x_of(f + 1e-7) - x_of(f - 1e-7)) / 2e-7), f0,
                               math.pi / (L + 1), limit=200)[0]
         assert float(p.law.cdf(x_of(f0))) == pytest.approx(cdf, abs=1e-6)
+
+
+def test_a_user_function_named_like_a_builtin_is_not_taken_for_it():
+    # 2x + 1 under the name "linear": q ↦ σ_w²(4q + 1) = q + 1/4 at σ_w = 1/2 has no fixed point;
+    # the scale-free shortcut of the built-in linear activation must not apply to it
+    def linear(x):
+        return 2 * x + 1
+
+    with pytest.raises(P.NoTheoryError, match="diverges"):
+        P.mean_field(linear, sigma_w=0.5)
+    assert P.mean_field("linear", sigma_w=0.5).scale_free
+
+
+def test_wide_gaussian_moments_by_graded_panels():
+    # tanh at x ~ N(0, v), v = 1e8: E tanh' → 2/(σ√(2π)) and E tanh'² → (4/3)/(σ√(2π)) as σ → ∞
+    # (∫ sech² = 2, ∫ sech⁴ = 4/3; relative corrections O(1/σ²) = 1e-8)
+    from rmtheory.predict import activation_moments
+
+    m = activation_moments("tanh", 1e8)
+    scale = 1.0 / (1e4 * np.sqrt(2 * np.pi))
+    assert m.mean_prime == pytest.approx(2 * scale, rel=1e-7)
+    assert m.eta_prime == pytest.approx(4 / 3 * scale, rel=1e-7)

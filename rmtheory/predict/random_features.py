@@ -166,7 +166,12 @@ class _PenningtonWorah(InverseFunctionLaw):
         x = rng.standard_normal((n0, m))
         h = w @ x / math.sqrt(n0)
         if self.activation is not None:
-            y = self.activation(math.sqrt(self.variance) * h)
+            # the law is the bulk of the centred f (module docstring); E f would add the rank-one
+            # outlier the law does not hold, so the sample is of f − E f
+            from rmtheory.predict.activations import activation_moments
+
+            mean = activation_moments(self.activation, self.variance).mean
+            y = self.activation(math.sqrt(self.variance) * h) - mean
         else:
             y = math.sqrt(self.b) * h + math.sqrt(self.a) * rng.standard_normal((n1, m))
         if m >= n1:

@@ -47,6 +47,11 @@ def test_logistic_monte_carlo(norm):
     np.testing.assert_allclose(lam[::-1][:len(upper)], upper, rtol=4 / np.sqrt(n))
     res = ks_test(lam[len(lower): lam.size - len(upper)], p.law)
     assert res.passed(0.01), (res.statistic, res.pvalue)
+    # the count itself: ‖w‖ = 5 separates the lower outlier of the w direction, ‖w‖ = 2 does not —
+    # and then no measured eigenvalue sits beyond the bulk (edge fluctuations O(n^{-2/3}) ≪ 4/√n)
+    assert len(lower) + len(upper) == {2.0: 0, 5.0: 1}[norm]
+    bulk = lam[len(lower): lam.size - len(upper)]
+    assert bulk[0] > p.edges[0][0] * (1 - 4 / np.sqrt(n)) and bulk[-1] < p.edges[-1][1] * (1 + 4 / np.sqrt(n))
 
 
 def test_logistic_at_zero_weights_is_mp_quarter():

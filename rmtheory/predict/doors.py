@@ -188,7 +188,7 @@ def gram(*, width=None, depth=1, d=None, P=None, activation="relu", weights="gau
         raise NoTheoryError("depth", depth, "depth 1 (one random-feature layer, Pennington-Worah 2017)")
     if check("weights", weights, OneOf(("gaussian", "orthogonal"))) != "gaussian":
         raise NoTheoryError("weights", weights, "gaussian first-layer weights (Pennington-Worah 2017)")
-    if sigma_b:
+    if check("sigma_b", sigma_b, Real(0, None)):
         raise NoTheoryError("sigma_b", sigma_b, "sigma_b = 0 (no biases in the random-features model)")
     _need("gram", None, "width, d and P", width=width, d=d, P=P)
     from rmtheory.predict.random_features import random_features_gram

@@ -431,6 +431,8 @@ def jacobian_edge_growth(depths, activation="tanh", *, sigma_w: float = 1.0, sig
         [4.0, 6.75, 9.4814814815]
     """
     ds = [check("depths", d, Integer(1, None)) for d in depths]
+    if len(ds) < 2 or any(b <= a for a, b in zip(ds, ds[1:])):
+        raise ParameterError("depths", list(depths), "at least two strictly increasing depths ≥ 1")
     edges = [deep_jacobian(d, activation, sigma_w=sigma_w, sigma_b=sigma_b, weights=weights).lambda_max
              for d in ds]
     exps = [math.log(edges[i + 1] / edges[i]) / math.log(ds[i + 1] / ds[i]) for i in range(len(ds) - 1)]

@@ -59,3 +59,11 @@ def test_an_unknown_keyword_is_refused_not_dropped(door):
     with pytest.raises(ParameterError) as err:
         door(width=100, depth=1, d=100, P=200, activation="relu", sigmaw=2 ** 0.5)   # typo of sigma_w
     assert err.value.name == "sigmaw" and "not a parameter" in str(err.value)
+
+
+def test_out_of_range_values_are_range_errors_not_missing_theories():
+    with pytest.raises(ParameterError) as err:
+        P.gram(width=10, d=5, P=100, sigma_b=-1.0)
+    assert err.value.name == "sigma_b" and not isinstance(err.value, P.NoTheoryError)
+    with pytest.raises(ParameterError, match="strictly increasing"):
+        P.jacobian_edge_growth([2, 2])

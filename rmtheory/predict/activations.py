@@ -252,6 +252,21 @@ def gaussian_nodes(variance: float, breakpoints=(), smooth_probe: Callable | Non
     return _legendre_nodes(variance, breakpoints)
 
 
+def graded_cuts(sd: float, focus, breakpoints, depth: int, cut: float = 12.0) -> list[float]:
+    """Panel ends on [−cut·σ, cut·σ]: the breakpoints, and around each focus point f the points
+    f ± σ·10^{−k/2}, k = 0..depth (a grading that resolves an extremum or edge at f)."""
+    lo, hi = -cut * sd, cut * sd
+    cuts = {lo, hi} | {float(b) for b in breakpoints if lo < b < hi}
+    for f in focus:
+        if not lo < f < hi:
+            continue
+        cuts.add(float(f))
+        for k in range(depth + 1):
+            d = sd * 10.0 ** (-k / 2.0)
+            cuts.update({f - d, f + d})
+    return sorted(c for c in cuts if lo <= c <= hi)
+
+
 def graded_nodes(variance: float, focus=(), breakpoints=(), *, depth: int = 8, order: int = 8):
     """Composite Gauss-Legendre nodes and Gaussian weights on [−12σ, 12σ], graded toward ``focus``.
 
@@ -262,16 +277,7 @@ def graded_nodes(variance: float, focus=(), breakpoints=(), *, depth: int = 8, o
     wider than σ. Breakpoints are panel ends (kinks).
     """
     sd = math.sqrt(variance)
-    lo, hi = -12.0 * sd, 12.0 * sd
-    cuts = {lo, hi} | {float(b) for b in breakpoints if lo < b < hi}
-    for f in focus:
-        if not lo < f < hi:
-            continue
-        cuts.add(float(f))
-        for k in range(depth + 1):
-            d = sd * 10.0 ** (-k / 2.0)
-            cuts.update({f - d, f + d})
-    cuts = sorted(c for c in cuts if lo <= c <= hi)
+    cuts = graded_cuts(sd, focus, breakpoints, depth)
     ends = []
     for a, b in zip(cuts[:-1], cuts[1:]):
         k = max(1, int(math.ceil((b - a) / sd)))

@@ -61,20 +61,12 @@ class WeightLaw:
         """Law of g(h), h ~ N(0, variance) (module docstring). ``width`` is the largest panel in
         units of the standard deviation, ``depth`` the levels (×√10) of grading toward ``focus``
         (default: the extrema of g found on a grid)."""
-        sd = math.sqrt(variance)
-        lo, hi = -cut * sd, cut * sd
-        if focus is None:
-            from rmtheory.predict.activations import extrema
+        from rmtheory.predict.activations import extrema, graded_cuts
 
+        sd = math.sqrt(variance)
+        if focus is None:
             focus = extrema(g, variance)
-        cuts = {lo, hi} | {float(x) for x in breakpoints if lo < x < hi}
-        for f in focus:
-            if lo < f < hi:
-                cuts.add(float(f))
-                for k in range(depth + 1):
-                    d = sd * 10.0 ** (-k / 2.0)
-                    cuts.update({f - d, f + d})
-        cuts = sorted(c for c in cuts if lo <= c <= hi)
+        cuts = graded_cuts(sd, focus, breakpoints, depth, cut)
         ends = []
         for x0, x1 in zip(cuts[:-1], cuts[1:]):
             k = max(1, int(math.ceil((x1 - x0) / (width * sd))))

@@ -51,13 +51,14 @@ def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed,
 
 def _finite_width_edge(law, N):
     """(mean, sd) of λ_max at width N from the Tracy-Widom edge law, or None where it does not apply."""
-    try:
-        from rmtheory.predict.scaling import tracy_widom_edge
+    from rmtheory._params import ParameterError
+    from rmtheory.predict.scaling import tracy_widom_edge
 
+    try:
         tw = tracy_widom_edge(law, N, beta=1)
-        return float(tw.mean()), float(tw.std())
-    except Exception:  # a hard or non-square-root edge: no finite-N statement to add
+    except ParameterError:  # NoTheoryError: a hard or non-square-root edge, no finite-N statement
         return None
+    return float(tw.mean()), float(tw.std())
 
 
 @functools.lru_cache(maxsize=64)

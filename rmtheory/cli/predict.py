@@ -19,7 +19,8 @@ says what is missing (exit status 2). Examples:
   rmtheory predict hessian --depth 0 --d 200 --P 800 --covariance 1 10     (two-bulk population)
   rmtheory predict hessian --depth 0 --d 200 --P 800 --loss logistic --weight-norm 2
   rmtheory predict hessian --width 50 --depth 1 --d 20 --P 1000 --epsilon 0.1  (Pennington-Bahri)
-  rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --activation relu"""
+  rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --activation relu   (NTK Gram)
+  rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --block readout    (readout block)"""
 
 MATRICES = ("hessian", "ggn", "jacobian", "gram")
 
@@ -44,6 +45,8 @@ def register(sub) -> None:
     p.add_argument("--classes", type=int, help="number of classes")
     p.add_argument("--loss", default="mse", help="mse, logistic or cross_entropy (default mse)")
     p.add_argument("--weight-norm", type=float, help="norm of the weights (logistic Hessian)")
+    p.add_argument("--block", choices=("full", "readout"), default="full",
+                   help="ggn of a two-layer network: full (the NTK Gram, default) or readout (its readout block)")
     p.add_argument("--epsilon", type=float, help="loss level of a critical point (Pennington-Bahri)")
     p.add_argument("--points", type=int, default=21, help="density grid points (default 21; 0: none)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON")
@@ -67,8 +70,12 @@ def run(args) -> int:
 
             cov = Atoms(args.covariance, args.covariance_weights)
         kwargs.update(classes=args.classes, loss=args.loss, weight_norm=args.weight_norm, covariance=cov)
+        if args.matrix == "ggn":
+            kwargs["block"] = args.block
     elif args.covariance is not None:
         raise UsageError(f"rmtheory predict: --covariance applies to hessian and ggn, not {args.matrix}")
+    if args.block != "full" and args.matrix != "ggn":
+        raise UsageError("rmtheory predict: --block applies to the ggn only")
     if args.matrix == "hessian":
         kwargs["epsilon"] = args.epsilon
     elif args.epsilon is not None:

@@ -7,6 +7,7 @@ theories are usable directly too. Each returns a :class:`Prediction`.
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
 from rmtheory.predict.papyan import class_outliers
 from rmtheory.predict.doors import ggn, gram, hessian, jacobian
+from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
 from rmtheory.predict.pennington_schoenholz_ganguli import (
     DeepJacobian, MeanField, deep_jacobian, jacobian_edge_growth, mean_field,

@@ -18,7 +18,9 @@ hessian    depth = 0, loss cross_entropy, classes, w = 0 :func:`softmax_hessian`
 hessian    depth ≥ 1, epsilon (loss at a critical point) :func:`pennington_bahri` with φ = n/(outputs·P)
 hessian    classes and class_mean_gram                   :func:`class_outliers` (Papyan 2019/2020)
 ggn        depth = 0                                     as hessian (the GGN of a GLM is its Hessian)
-ggn        depth = 1, loss mse, at initialization        readout block: :func:`random_features_gram`
+ggn        depth = 1, loss mse, at initialization        :func:`two_layer_ntk_gram` (the NTK Gram: readout
+                                                         and first-layer blocks); block="readout" gives
+                                                         the readout block, :func:`random_features_gram`
 ggn        classes and class_mean_gram                   :func:`class_outliers`
 =========  ===========================================  ==============================================
 
@@ -126,31 +128,44 @@ def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
 
 def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
         sigma_b=0.0, outputs=1, covariance=None, classes=None, loss="mse", weight_norm=None,
-        class_mean_gram=None) -> Prediction:
+        class_mean_gram=None, block="full") -> Prediction:
     """The Gauss-Newton matrix's spectrum by the theory that applies (module table).
 
-    Depth 1 at initialization with MSE: the readout block only — for f(x) = a·f(Wx/√d)/√N and the
-    half-MSE loss it is M/N, M = (1/P) Φᵀ Φ the random-features Gram matrix, whose law is returned
-    (the first-layer block of the NTK is not included: an approximation, stated in the record).
+    Depth 1 at initialization with MSE (f(x) = a·σ(Wx/√d)/√N, half-MSE loss averaged over P):
+    ``block="full"`` gives the nonzero spectrum of P × GGN, the empirical NTK Gram K = J Jᵀ (P×P)
+    with its readout and first-layer blocks (:func:`~rmtheory.predict.ntk.two_layer_ntk_gram`);
+    ``block="readout"`` gives N × (the readout block) = (1/P) Φᵀ Φ, the random-features Gram matrix.
     """
     width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
     loss = check("loss", loss, OneOf(LOSSES))
+    block = check("block", block, OneOf(("full", "readout")))
     _need("ggn", None, "the depth (0 for a linear model)", depth=depth)
     if class_mean_gram is not None:
         return _classes("ggn", classes, loss, class_mean_gram, width, depth, d, P, outputs)
     if depth == 0:
         return _linear_model("ggn", d, P, covariance, loss, classes, weight_norm)
     if depth == 1 and loss == "mse":
-        p = gram(width=width, depth=1, d=d, P=P, activation=activation, weights=weights, sigma_w=sigma_w,
-                 sigma_b=sigma_b)
-        from dataclasses import replace
+        if block == "readout":
+            p = gram(width=width, depth=1, d=d, P=P, activation=activation, weights=weights, sigma_w=sigma_w,
+                     sigma_b=sigma_b)
+            from dataclasses import replace
 
-        return replace(p, matrix="N × (readout block of the Gauss-Newton matrix) = (1/P) Φᵀ Φ (N×N), "
-                                 "Φ = f(X Wᵀ/√d) the random features",
-                       assumptions=p.assumptions + ("only the readout block of the GGN (the first-layer "
-                                                    "block of the NTK is omitted)", "weights at initialization"))
+            return replace(p, matrix="N × (readout block of the Gauss-Newton matrix) = (1/P) Φᵀ Φ (N×N), "
+                                     "Φ = f(X Wᵀ/√d) the random features",
+                           assumptions=p.assumptions + ("only the readout block of the GGN (block='readout')",
+                                                        "weights at initialization"))
+        if check("weights", weights, OneOf(("gaussian", "orthogonal"))) != "gaussian":
+            raise NoTheoryError("weights", weights, "gaussian weights (the NTK Gram theory, rmtheory.predict.ntk)")
+        if check("sigma_b", sigma_b, Real(0, None)):
+            raise NoTheoryError("sigma_b", sigma_b, "sigma_b = 0 (no biases in the two-layer NTK theory)")
+        if outputs != 1:
+            raise NoTheoryError("outputs", outputs, "outputs = 1 (the two-layer NTK theory has one scalar output)")
+        _need("ggn of a two-layer network", None, "width, d and P", width=width, d=d, P=P)
+        from rmtheory.predict.ntk import two_layer_ntk_gram
+
+        return two_layer_ntk_gram(d, width, P, activation, sigma_w=sigma_w)
     raise NoTheoryError(f"ggn of a depth-{depth} network with loss {loss}", "no class_mean_gram",
-                        "depth 0, depth 1 with loss mse (random features), or classes with class_mean_gram (Papyan)")
+                        "depth 0, depth 1 with loss mse (the NTK Gram), or classes with class_mean_gram (Papyan)")
 
 
 def _refuse_unknown(door, unknown):

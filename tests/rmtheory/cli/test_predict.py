@@ -40,7 +40,11 @@ def test_gram_hessian_ggn_text(capsys):
     assert main(["predict", "ggn", "--width", "300", "--depth", "1", "--d", "200", "--P", "400", "--json",
                  "--points", "0"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["outliers"][0]["count"] == 1 and "readout block" in out["matrix"]
+    assert out["outliers"][0]["count"] == 1 and "NTK Gram" in out["matrix"] and out["dimension"] == 400
+    assert main(["predict", "ggn", "--width", "300", "--depth", "1", "--d", "200", "--P", "400", "--json",
+                 "--points", "0", "--block", "readout"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert "readout block" in out["matrix"] and out["dimension"] == 300
     assert main(["predict", "hessian", "--depth", "0", "--d", "100", "--P", "1000", "--covariance", "1", "10",
                  "--json", "--points", "0"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -67,6 +71,8 @@ def test_no_theory_is_one_line_exit_2_in_a_fresh_interpreter():
     (("jacobian", "--depth", "2", "--points", "-1"), "points"),
     (("hessian", "--depth", "0", "--d", "20", "--P", "100", "--covariance", "1", "-2"), "covariance"),
     (("jacobian", "--depth", "2", "--covariance", "1"), "covariance"),
+    (("gram", "--width", "30", "--d", "20", "--P", "40", "--block", "readout"), "block"),
+    (("ggn", "--width", "30", "--depth", "1", "--d", "20", "--P", "40", "--outputs", "2"), "outputs"),
 ])
 def test_bad_input_is_one_line_exit_2(args, words, capsys):
     assert main(["predict", *args]) == 2

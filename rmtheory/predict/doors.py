@@ -120,6 +120,11 @@ def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
     from rmtheory.predict.papyan import class_outliers
 
     _need("class outliers", None, "classes", classes=classes)
+    if loss == "logistic":
+        # a one-output logistic loss has no per-class logit Hessian (Papyan's decomposition is of
+        # the C-logit softmax cross-entropy); mapping it silently would change the matrix described
+        raise NoTheoryError("loss", loss, "mse or cross_entropy for class outliers (Papyan 2019/2020 decompose the "
+                            "C-output loss; binary logistic regression is cross_entropy with classes=2)")
     n = parameter_count(width, depth, d, outputs) if None not in (width, d) else None
     return class_outliers(classes, matrix="ggn" if matrix == "ggn" else "hessian",
                           loss="mse" if loss == "mse" else "cross_entropy", class_mean_gram=gram,

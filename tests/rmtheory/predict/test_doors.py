@@ -32,6 +32,7 @@ def test_dispatch():
     (P.hessian, dict(depth=0, d=5, P=100, loss="cross_entropy", classes=3, weight_norm=1.0), "weight_norm"),
     (P.hessian, dict(width=10, depth=1, d=5, epsilon=0.1), "P"),
     (P.ggn, dict(width=10, depth=2, d=5, P=100), "depth 0, depth 1"),
+    (P.ggn, dict(width=10, depth=1, d=5, classes=2, loss="logistic", class_mean_gram=[[1.0, 0], [0, 1.0]]), "loss"),
     (P.ggn, dict(width=10, depth=1, d=5, P=100, sigma_b=0.1), "sigma_b"),
     (P.hessian, dict(width=10, depth=1, d=5, P=100, epsilon=0.1, loss="logistic"), "loss"),
     (P.jacobian, dict(depth=0), "depth"),

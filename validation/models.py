@@ -219,17 +219,26 @@ def resnet(d_in: int, width: int, blocks: int, d_out: int, activation_name: str 
 class RandomFeatures(nn.Module):
     """f(x) = a · φ(W x / √d) / √N with a fixed random W (N × d, iid N(0, 1)) and a trainable readout.
 
+    ``train_first_layer=True`` makes W a parameter too: the two-layer network in the NTK
+    parametrization, whose GGN at initialization :func:`rmtheory.predict.ggn` predicts.
+
     ``features(X)`` returns the feature matrix Φ = φ(X Wᵀ/√d) (P × N), whose Gram matrix ΦΦᵀ/N or
     ΦᵀΦ/P is what Pennington & Worah (2017) describe.
     """
 
     def __init__(self, d: int, width: int, d_out: int = 1, activation_name: str = "tanh", *,
-                 seed: int = 0, dtype=torch.float64):
+                 seed: int = 0, dtype=torch.float64, train_first_layer: bool = False):
         super().__init__()
         self.d = check("d", d, Integer(1, None))
         self.width = check("width", width, Integer(1, None))
         gen = _generator(seed)
-        self.register_buffer("W", torch.randn(width, d, generator=gen, dtype=torch.float64).to(dtype))
+        W = torch.randn(width, d, generator=gen, dtype=torch.float64).to(dtype)
+        if train_first_layer:
+            # the two-layer network in the NTK parametrization (Jacot et al. 2018): W trains too,
+            # its gradients taken in the standardized weights
+            self.W = nn.Parameter(W)
+        else:
+            self.register_buffer("W", W)
         self.act = activation(activation_name)
         self.readout = nn.Linear(width, check("d_out", d_out, Integer(1, None)), bias=False).to(dtype)
         with torch.no_grad():

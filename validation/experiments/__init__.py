@@ -13,6 +13,7 @@
  8      scaling                    λ_max and bulk edges vs width and depth: fitted exponents
  9      training_density           SLQ Hessian density through training, proposal metrics
 10      tracy_widom                λ_max of Wishart matrices vs Tracy-Widom
+11      ntk_ggn                    two-layer GGN at initialization (NTK Gram) vs its law
 =====  =========================  ==============================================================
 
 One module per experiment; importing this package registers all of them in :data:`REGISTRY`
@@ -25,7 +26,7 @@ from validation.experiments.base import (
 )
 from validation.experiments import (  # noqa: F401 - registration
     e01_least_squares, e02_random_features, e03_logistic, e04_deep_jacobian, e05_spin_glass,
-    e06_level_spacing, e07_class_outliers, e08_scaling, e09_training_density, e10_tracy_widom,
+    e06_level_spacing, e07_class_outliers, e08_scaling, e09_training_density, e10_tracy_widom, e11_ntk_ggn,
     selfcheck,
 )
 

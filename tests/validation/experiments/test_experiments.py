@@ -15,7 +15,7 @@ def _run(name, seed=0, workdir=None, **params):
 
 def test_registry_numbers_and_docs():
     numbers = sorted(e.number for e in REGISTRY.values() if e.number)
-    assert numbers == list(range(1, 11))
+    assert numbers == list(range(1, 12))
     for exp in REGISTRY.values():
         module = __import__(exp.run.__module__, fromlist=["_"])
         assert module.__doc__ and "Check" in module.__doc__ or exp.number == 0, exp.name
@@ -41,6 +41,16 @@ def test_tracy_widom_passes_and_is_seeded():
     a, b = _run("tracy_widom", p=15, n=30, samples=300), _run("tracy_widom", p=15, n=30, samples=300)
     assert a.status == "pass"
     assert a.measured == b.measured
+
+
+def test_ntk_ggn_autodiff_gram_passes_and_the_engine_agrees():
+    rec = _run("ntk_ggn", d=120, width=120, P=60, activation="relu")
+    assert rec.status == "pass", rec.checks
+    checks = {r["check"]: r for r in rec.rows()}
+    assert set(checks) == {"bulk", "upper edge", "outlier 1", "measurement"}
+    assert checks["measurement"]["value"] < 1e-12
+    assert rec.measured["parameters"] == 120 * 121
+    assert 0.3 < rec.measured["first_layer_trace_share"] < 0.7      # the block the readout-only theory missed
 
 
 def test_unknown_parameter_is_refused():

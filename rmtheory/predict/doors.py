@@ -145,6 +145,9 @@ def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="g
     loss = check("loss", loss, OneOf(LOSSES))
     block = check("block", block, OneOf(("full", "readout")))
     _need("ggn", None, "the depth (0 for a linear model)", depth=depth)
+    if block == "readout" and (class_mean_gram is not None or depth != 1 or loss != "mse"):
+        raise ParameterError("block", block, "'full' (block='readout' is the readout block of the depth-1 MSE GGN; "
+                             "other GGNs have no blocks to choose)")
     if class_mean_gram is not None:
         return _classes("ggn", classes, loss, class_mean_gram, width, depth, d, P, outputs)
     if depth == 0:

@@ -95,6 +95,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
         self.activation = activation
         self.variance = variance
         self.beta0 = (eta - zeta) * psi
+        self.mean = eta + zeta + kappa      # tr K/P = η + ζ E s + κ (the first exact moment)
         self._mp = MarchenkoPastur(psi)
 
     @property
@@ -107,7 +108,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
 
     @property
     def u_scale(self):
-        return 1.0 / max(float(self.moment(1)), 1e-300)
+        return 1.0 / max(self.mean, 1e-300)
 
     # ------------------------------------------------------------------ the inverse function
     def _w(self, m):
@@ -140,7 +141,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
         return np.asarray(m, dtype=complex)
 
     def _u_far(self, z):
-        return -1.0 / (np.asarray(z, dtype=complex) - float(self.moment(1)))
+        return -1.0 / (np.asarray(z, dtype=complex) - self.mean)
 
     def _real_poles(self):
         poles = [0.0, -self.phi / self.zeta]
@@ -288,7 +289,9 @@ def TwoLayerNTKGram(phi: float, psi: float, eta: float, zeta: float, kappa: floa
     if zeta > eta * (1 + 1e-12):
         raise ParameterError("zeta", zeta, f"[0, eta] = [0, {eta!r}]",
                              "ζ = v(E σ')² ≤ Var σ = η by the Gaussian Poincaré inequality")
-    zeta = min(zeta, eta)
+    # within rounding of η (a linear activation's moments by quadrature) ζ is η: β0 = 0 exactly,
+    # and the rank of K − κ I is n0, not n0 + n1
+    zeta = eta if zeta >= eta * (1 - 1e-12) else zeta
     if zeta == 0.0:
         mp = MarchenkoPastur(psi / phi, variance=eta)     # η Z Zᵀ/n1 (P×P): ratio P/n1 = ψ/φ
         return AffineImage(mp, 1.0, kappa) if kappa else mp

@@ -117,8 +117,9 @@ def test_linear_activation_is_a_generalized_marchenko_pastur_law(phi, psi):
     np.testing.assert_allclose(law.cdf(x), phi * (ref.cdf(x) - (1 - 1 / phi)), atol=1e-8)
     assert law.support[0][0] == pytest.approx(ref.support[0][0], rel=1e-10)
     assert law.support[-1][1] == pytest.approx(ref.support[-1][1], rel=1e-10)
-    p = P.two_layer_ntk_gram(200, 100, 100, "linear")
+    p = P.two_layer_ntk_gram(100, 50, 200, "linear")                 # P > d: rank d, an atom at κ = 0
     assert p.quantities["kappa"] == pytest.approx(0.0, abs=1e-12) and p.quantities["eta"] == pytest.approx(1.0)
+    assert p.law.atoms == [(pytest.approx(0.0, abs=1e-12), pytest.approx(0.5))]
 
 
 @pytest.mark.parametrize("phi, psi, eta, zeta, kappa", [(0.5, 0.75, 0.39, 0.37, 0.1), (1.5, 2.0, 1.0, 0.3, 0.5)])
@@ -154,6 +155,7 @@ def test_ggn_door_is_the_ntk_and_block_readout_the_random_features():
     (dict(weights="orthogonal"), "weights"),
     (dict(sigma_b=0.1), "sigma_b"),
     (dict(block="first"), "block"),
+    (dict(block="readout", loss="cross_entropy"), "block"),
 ])
 def test_ggn_door_refuses_what_the_theory_does_not_cover(kwargs, words):
     with pytest.raises(rmt.ParameterError, match=words):

@@ -1,6 +1,6 @@
 """The empirical NTK Gram matrix of a two-layer network at initialization (= P × its Gauss-Newton matrix).
 
-The network (NTK parametrization, Jacot, Gabriel & Hongler 2018, NeurIPS, §2) is
+The network (NTK parametrization, Jacot, Gabriel & Hongler 2018, NeurIPS) is
 
     f(x) = (1/√n1) Σ_j a_j σ(u_j),   u_j = σ_w w_j·x/√n0,   a_j, w_jk iid N(0, 1),
 
@@ -19,14 +19,14 @@ neural tangent kernel
    linear-plus-noise features Φ̃ = √ζ X̃ Wᵀ/√n0 + √(η − ζ) Z (X̃ = X/σ_x; Z iid N(0, 1)),
    η = Var σ(√v z), ζ = v (E σ'(√v z))², v = σ_w² σ_x² (Pennington & Worah 2017, NeurIPS, §3;
    Péché 2019, Electron. Commun. Probab. 24, no. 66; the Gaussian equivalence of Mei & Montanari
-   2022, Comm. Pure Appl. Math. 75, §6; see :mod:`rmtheory.predict.random_features`).
+   2022, Comm. Pure Appl. Math. 75; see :mod:`rmtheory.predict.random_features`).
 2. In the first-layer block the Hadamard factor D Dᵀ/n1 has entries (E σ')² + O(n^{-1/2}) off the
    diagonal and E σ'² on it, and X Xᵀ/n0 has off-diagonal entries O(n^{-1/2}); their product
    concentrates on its mean, σ_x² [(E σ')² X̃ X̃ᵀ/n0 + (E σ'² − (E σ')²) I], up to a matrix of
    operator norm O(n^{-1/2}) and low-rank terms (the inner-product-kernel linearization of
    El Karoui 2010, Ann. Statist. 38, Thm 2.1; the NTK version is Fan & Wang 2020, NeurIPS,
    "Spectra of the conjugate kernel and neural tangent kernel for linear-width neural networks",
-   and Adlam & Pennington 2020, ICML, "The neural tangent kernel in high dimensions", §3).
+   and Adlam & Pennington 2020, ICML, "The neural tangent kernel in high dimensions").
    The first-layer block is therefore ζ X̃ X̃ᵀ/n0 + κ I with κ = v E σ'² − ζ.
 
 So the bulk of K is that of  K̃ = Φ̃ Φ̃ᵀ/n1 + ζ X̃ X̃ᵀ/n0 + κ I = H Hᵀ + κ I  with
@@ -353,9 +353,9 @@ def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: 
                      "first-layer block: the Hadamard product replaced by its mean ζ X̃X̃ᵀ/n0 + κ I; the "
                      "neglected part has operator norm O(n^(-1/2)), so at finite n the spectrum is smeared "
                      "by that much (largest where the law has an atom or a hard edge)"),
-        source="Jacot, Gabriel & Hongler (2018), NeurIPS, §2 (NTK); Pennington & Worah (2017), NeurIPS, §3 and "
+        source="Jacot, Gabriel & Hongler (2018), NeurIPS (NTK); Pennington & Worah (2017), NeurIPS, §3 and "
                "Péché (2019) (readout block); El Karoui (2010), Ann. Statist. 38, Thm 2.1, Fan & Wang (2020), "
-               "NeurIPS, and Adlam & Pennington (2020), ICML, §3 (first-layer linearization); Silverstein & Bai "
+               "NeurIPS, and Adlam & Pennington (2020), ICML (first-layer linearization); Silverstein & Bai "
                "(1995) and Silverstein & Choi (1995) (the generalized Marchenko-Pastur inverse function); "
                "derivation in rmtheory.predict.ntk",
         tolerance=1e-8, parameters={"n0": n0, "n1": n1, "P": P, "activation": act.name, "sigma_w": sw,

@@ -97,6 +97,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
         self.beta0 = (eta - zeta) * psi
         self.mean = eta + zeta + kappa      # tr K/P = η + ζ E s + κ (the first exact moment)
         self._mp = MarchenkoPastur(psi)
+        self._mp_continuous = MarchenkoPastur(1.0 / psi, variance=psi) if psi > 1.0 else None
 
     @property
     def params(self):
@@ -118,23 +119,40 @@ class _TwoLayerNTK(InverseFunctionLaw):
         return w, dw
 
     def _mp_value(self, w):
-        """u = g_ψ(w) on the physical sheet and du/dw (implicit derivative of the MP equation)."""
+        """u = g_ψ(w) on the physical sheet and du/dw (implicit derivative of the MP equation); for
+        ψ > 1 only the continuous part's transform u_c = u + (1 − 1/ψ)/w (see :meth:`_inverse`),
+        computed as (1/ψ)·g of MP(1/ψ, variance ψ) — the nonzero eigenvalues of W Wᵀ/n1 — so that no
+        pole is subtracted numerically."""
         psi = self.psi
+        if psi > 1.0:
+            g = np.asarray(self._mp_continuous.stieltjes(w), dtype=complex)
+            dg = -(g * g + g) / (2.0 * w * g + w - psi + 1.0)      # from w g² + (w − ψ + 1) g + 1 = 0
+            return g / psi, dg / psi
         u = np.asarray(self._mp.stieltjes(w), dtype=complex)
         du = -(psi * u * u + u) / (2.0 * psi * w * u + w - 1.0 + psi)
         return u, du
 
     def _inverse(self, m):
+        """Z(m) and Z'(m) (module docstring). For ψ > 1, MP(ψ) has an atom 1 − 1/ψ at 0, and its pole
+        in u at w = 0 (m = −φ/β0) cancels the pole of the last term exactly; with the atom taken
+        out of u the two combine into −(1 − 1/ψ) φ²/(m (φ + m ζ)), which has no pole at −φ/β0."""
         m = np.asarray(m, dtype=complex)
         phi, psi, b, beta0, kappa = self.phi, self.psi, self.zeta, self.beta0, self.kappa
         w, dw = self._w(m)
         u, du = self._mp_value(w)
         coef = beta0 - phi * phi / (m * m * b)
         dcoef = 2.0 * phi * phi / (m * m * m * b)
-        extra = 1.0 + m * beta0 / phi
-        z = kappa - (1.0 - phi) / m + coef * u + (1.0 / psi - 1.0) * beta0 / extra
-        dz = ((1.0 - phi) / (m * m) + dcoef * u + coef * du * dw
-              - (1.0 / psi - 1.0) * beta0 * (beta0 / phi) / (extra * extra))
+        z = kappa - (1.0 - phi) / m + coef * u
+        dz = (1.0 - phi) / (m * m) + dcoef * u + coef * du * dw
+        if psi > 1.0:
+            atom = 1.0 - 1.0 / psi
+            den = m * (phi + m * b)
+            z = z - atom * phi * phi / den
+            dz = dz + atom * phi * phi * (phi + 2.0 * m * b) / (den * den)
+        else:
+            extra = 1.0 + m * beta0 / phi
+            z = z + (1.0 / psi - 1.0) * beta0 / extra
+            dz = dz - (1.0 / psi - 1.0) * beta0 * (beta0 / phi) / (extra * extra)
         return z, dz
 
     def _gamma(self, m, z):
@@ -145,7 +163,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
 
     def _real_poles(self):
         poles = [0.0, -self.phi / self.zeta]
-        if self.beta0 > 0:
+        if self.beta0 > 0 and self.psi < 1.0:     # the population atom β0/φ of the n1 − n0 extra directions
             poles.append(-self.phi / self.beta0)
         return sorted(set(poles))
 
@@ -358,5 +376,8 @@ def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: 
                "NeurIPS, and Adlam & Pennington (2020), ICML (first-layer linearization); Silverstein & Bai "
                "(1995) and Silverstein & Choi (1995) (the generalized Marchenko-Pastur inverse function); "
                "derivation in rmtheory.predict.ntk",
-        tolerance=1e-8, parameters={"n0": n0, "n1": n1, "P": P, "activation": act.name, "sigma_w": sw,
+        # the cdf's own accuracy (mass defect, quadrature error): ~1e-12 typically, larger where the
+        # density nearly vanishes inside the support (a near-cusp, e.g. a linear activation with d > N)
+        tolerance=max(float(getattr(law, "numerical_tolerance", 1e-12)), 1e-12),
+        parameters={"n0": n0, "n1": n1, "P": P, "activation": act.name, "sigma_w": sw,
                                     "sigma_x": sx}, dimension=P)

@@ -170,3 +170,30 @@ def test_ggn_door_refuses_what_the_theory_does_not_cover(kwargs, words):
 def test_law_parameters_are_checked(kwargs, name):
     with pytest.raises(rmt.ParameterError, match=name):
         P.TwoLayerNTKGram(**kwargs)
+
+
+# ----------------------------------------------------------------------- properties for all parameters
+from hypothesis import Phase, given, settings, strategies as st  # noqa: E402
+
+
+@settings(deadline=None, max_examples=15, derandomize=True, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@given(phi=st.floats(0.2, 3.0), psi=st.floats(0.2, 3.0), eta=st.floats(0.2, 2.0), share=st.floats(0.05, 1.0),
+       kappa=st.floats(0.0, 1.0))
+def test_law_properties_hold_for_all_parameters(phi, psi, eta, share, kappa):
+    """Mass one, spectrum above κ, the atom at κ exactly when P > n0 + n1, and the first two
+    moments of the density equal the exact ones (no shrinking: a failing draw is reported as drawn)."""
+    law = P.TwoLayerNTKGram(phi=phi, psi=psi, eta=eta, zeta=share * eta, kappa=kappa)
+    atom_mass = sum(m for _, m in law.atoms)
+    expected_atom = max(0.0, 1.0 - phi * (1.0 + 1.0 / psi)) if share < 1 else max(0.0, 1.0 - phi)
+    assert atom_mass == pytest.approx(expected_atom, abs=1e-12)
+    assert law.support[0][0] >= kappa - 1e-12 * (1 + kappa)
+    assert float(law.cdf(law.support[-1][1] * (1 + 1e-9) + 1e-12)) == pytest.approx(1.0, abs=1e-8)
+    theta, weight = np.polynomial.legendre.leggauss(400)
+    theta = 0.5 * np.pi * (theta + 1.0)
+    numeric = np.array([atom_mass * kappa, atom_mass * kappa**2])
+    for a, b in law.support:
+        x = a + 0.5 * (b - a) * (1.0 - np.cos(theta))
+        dens = law.pdf(x) * 0.5 * (b - a) * np.sin(theta) * 0.5 * np.pi * weight
+        numeric += [np.sum(dens * x), np.sum(dens * x**2)]
+    exact = np.array([float(m) for m in law.exact_moments(2)])
+    np.testing.assert_allclose(numeric, exact, rtol=1e-6)

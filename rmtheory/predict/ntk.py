@@ -52,6 +52,13 @@ K̃ = η Z Zᵀ/n1 + κ I, a shifted Marchenko-Pastur law (returned as such); a 
 (η = ζ, κ = 0) gives β0 = 0 and K = X̃ (ζ Wᵀ W/n1 + ζ I) X̃ᵀ/n0, a generalized MP law (tested
 against the free-probability engine).
 
+Numerics: a nearly linear activation (ζ/η close to 1, e.g. tanh at small σ_w) leaves a component
+of width ~ (η − ζ) near κ when P > d. Its edges are found exactly, but for 1 − ζ/η ≲ 1e-3 they can
+fall below the solver's resolution, and then the cdf raises instead of guessing (pdf, edges and
+moments are unaffected). Near a cusp, where the density almost vanishes inside the support, the cdf
+quadrature is slower to converge, and ``law.numerical_tolerance`` (the record's ``tolerance``) says
+how far.
+
 Example (ζ = 0: a shifted Marchenko-Pastur law; tanh: the NTK law)::
 
     >>> import rmtheory as rmt

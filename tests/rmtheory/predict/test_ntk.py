@@ -39,6 +39,7 @@ def exact_ntk_eigs(n0, n1, n, act, rng, readout="gaussian", reps=1, sigma_w=1.0)
     (200, 400, 300, "relu"),
     (200, 100, 300, "tanh"),    # ψ = n0/n1 > 1
     (150, 300, 600, "erf"),     # P > n0 + n1: an atom at κ
+    (400, 300, 200, "tanh"),    # P < d: the usual NTK regime
 ])
 def test_law_matches_the_linear_plus_noise_model(n0, n1, n, act):
     p = P.two_layer_ntk_gram(n0, n1, n, act)

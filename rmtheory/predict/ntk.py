@@ -46,6 +46,8 @@ a ratio of functions linear in s², so the MP(ψ) average is one Stieltjes value
     w(m) = −φ (1 + m β0/φ)(1 + m ζ/φ)/(m ζ),
     Z(m) = κ − (1 − φ)/m + (β0 − φ²/(m² ζ)) u + (1/ψ − 1) β0/(1 + m β0/φ),   g_K(z) = m.
 
+(For ψ > 1 the atom of MP(ψ) at 0 and the last term have cancelling poles at m = −φ/β0; the code uses
+the combined, pole-free form, see ``_TwoLayerNTK._inverse``.)
 Z is explicit in m (u from the closed-form MP transform), so :class:`InverseFunctionLaw` solves it;
 the branch is certified by Im m > 0, and edges are the folds Z'(m) = 0. Special cases: ζ = 0 gives
 K̃ = η Z Zᵀ/n1 + κ I, a shifted Marchenko-Pastur law (returned as such); a linear activation

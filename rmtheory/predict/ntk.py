@@ -80,15 +80,15 @@ from math import comb
 
 import numpy as np
 
-from rmtheory._params import Integer, ParameterError, Real, check
+from rmtheory._params import Integer, Real, check
 from rmtheory.free import transforms
 from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.predict.inverse_law import InverseFunctionLaw
+from rmtheory.predict.random_features import checked_constants, feature_constants
 
 __all__ = ["TwoLayerNTKGram", "two_layer_ntk_gram"]
 
-_POS = Real(0, None, low_open=True)
 _NONNEG = Real(0, None)
 
 
@@ -308,14 +308,8 @@ def TwoLayerNTKGram(phi: float, psi: float, eta: float, zeta: float, kappa: floa
     """The NTK Gram law for φ = n0/P, ψ = n0/n1, η = Var σ, ζ = v(E σ')², κ = v E σ'² − ζ (module
     docstring). Returns ``κ + MP(P/n1, η)`` (an :class:`~rmtheory.laws.affine.AffineImage`) when ζ = 0.
     """
-    phi = check("phi", phi, _POS)
-    psi = check("psi", psi, _POS)
-    eta = check("eta", eta, _POS)
-    zeta = check("zeta", zeta, _NONNEG)
+    phi, psi, eta, zeta = checked_constants(phi, psi, eta, zeta)
     kappa = check("kappa", kappa, _NONNEG)
-    if zeta > eta * (1 + 1e-12):
-        raise ParameterError("zeta", zeta, f"[0, eta] = [0, {eta!r}]",
-                             "ζ = v(E σ')² ≤ Var σ = η by the Gaussian Poincaré inequality")
     # within rounding of η (a linear activation's moments by quadrature) ζ is η: β0 = 0 exactly,
     # and the rank of K − κ I is n0, not n0 + n1
     zeta = eta if zeta >= eta * (1 - 1e-12) else zeta
@@ -340,21 +334,13 @@ def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: 
         >>> [round(o.location, 3) for o in p.outliers], p.law.name
         ([63.662], 'two_layer_ntk_gram')
     """
-    from rmtheory.predict import activations as acts
     from rmtheory.predict.record import OutlierPrediction, Prediction
 
     n0 = check("n0", n0, Integer(1, None))
     n1 = check("n1", n1, Integer(1, None))
     P = check("P", P, Integer(1, None))
-    sw = check("sigma_w", sigma_w, _POS)
-    sx = check("sigma_x", sigma_x, _POS)
-    v = (sw * sx) ** 2
-    act = acts.activation(activation)
-    mom = acts.activation_moments(act, v)
-    var_f = max(mom.eta - mom.mean**2, 0.0)
-    if var_f <= 0.0:
-        raise ParameterError("activation", act.name, "an activation that is not constant under the Gaussian")
-    zeta = min(mom.linear_power, var_f)
+    act, mom, v, var_f, zeta = feature_constants(activation, sigma_w, sigma_x)
+    sw, sx = float(sigma_w), float(sigma_x)
     kappa = max(v * mom.eta_prime - zeta, 0.0)
     phi, psi = n0 / P, n0 / n1
     law = TwoLayerNTKGram(phi, psi, var_f, zeta, kappa)

@@ -180,20 +180,40 @@ class _PenningtonWorah(InverseFunctionLaw):
         return np.concatenate([np.zeros(n1 - m), small])
 
 
-def RandomFeaturesGram(phi: float, psi: float, eta: float, zeta: float):  # noqa: N802 - a law constructor
-    """The Pennington-Worah law for ratios φ = n0/m, ψ = n0/n1 and constants η, ζ (module docstring).
-
-    Returns :class:`~rmtheory.laws.marchenko_pastur.MarchenkoPastur` (ratio φ/ψ, variance η) when
-    ζ = 0, the exact reduction of P&W §3.
-    """
+def checked_constants(phi, psi, eta, zeta) -> tuple[float, float, float, float]:
+    """φ, ψ, η > 0 and ζ ∈ [0, η] (ζ ≤ η up to rounding is clipped to η), or ParameterError.
+    Shared by the laws built on random features (this module and :mod:`rmtheory.predict.ntk`)."""
     phi = check("phi", phi, _POS)
     psi = check("psi", psi, _POS)
     eta = check("eta", eta, _POS)
     zeta = check("zeta", zeta, _NONNEG)
     if zeta > eta * (1 + 1e-12):
         raise ParameterError("zeta", zeta, f"[0, eta] = [0, {eta!r}]",
-                             "ζ = v(E f')² ≤ E f² = η by the Gaussian Poincaré/Cauchy-Schwarz inequality")
-    zeta = min(zeta, eta)
+                             "ζ = v(E f')² ≤ Var f = η by the Gaussian Poincaré inequality")
+    return phi, psi, eta, min(zeta, eta)
+
+
+def feature_constants(activation, sigma_w: float, sigma_x: float):
+    """(activation, its moments, v = σ_w² σ_x², η = Var f(√v z), ζ = v (E f'(√v z))²) for features
+    f(W X/√n0) with W, X of variances σ_w², σ_x² (module docstring); ParameterError for a constant f."""
+    from rmtheory.predict import activations as acts
+
+    v = (check("sigma_w", sigma_w, _POS) * check("sigma_x", sigma_x, _POS)) ** 2
+    act = acts.activation(activation)
+    mom = acts.activation_moments(act, v)
+    var_f = max(mom.eta - mom.mean**2, 0.0)
+    if var_f <= 0.0:
+        raise ParameterError("activation", act.name, "an activation that is not constant under the Gaussian")
+    return act, mom, v, var_f, min(mom.linear_power, var_f)
+
+
+def RandomFeaturesGram(phi: float, psi: float, eta: float, zeta: float):  # noqa: N802 - a law constructor
+    """The Pennington-Worah law for ratios φ = n0/m, ψ = n0/n1 and constants η, ζ (module docstring).
+
+    Returns :class:`~rmtheory.laws.marchenko_pastur.MarchenkoPastur` (ratio φ/ψ, variance η) when
+    ζ = 0, the exact reduction of P&W §3.
+    """
+    phi, psi, eta, zeta = checked_constants(phi, psi, eta, zeta)
     if zeta == 0.0:
         return MarchenkoPastur(phi / psi, variance=eta)
     return _PenningtonWorah(phi, psi, eta, zeta)
@@ -217,7 +237,6 @@ def random_features_gram(n0: int, n1: int, m: int, activation="tanh", *, side: s
         >>> p.outliers, round(p.quantities["zeta"], 6), p.law.name
         ((), 0.366879, 'random_features_gram')
     """
-    from rmtheory.predict import activations as acts
     from rmtheory.predict.companion import Companion
     from rmtheory.predict.record import OutlierPrediction, Prediction
 
@@ -225,15 +244,8 @@ def random_features_gram(n0: int, n1: int, m: int, activation="tanh", *, side: s
     n1 = check("n1", n1, Integer(1, None))
     m = check("m", m, Integer(1, None))
     side = check("side", side, OneOf(("features", "samples")))
-    sw = check("sigma_w", sigma_w, _POS)
-    sx = check("sigma_x", sigma_x, _POS)
-    v = (sw * sx) ** 2
-    act = acts.activation(activation)
-    mom = acts.activation_moments(act, v)
-    var_f = max(mom.eta - mom.mean**2, 0.0)
-    zeta = min(mom.linear_power, var_f)
-    if var_f <= 0.0:
-        raise ParameterError("activation", act.name, "an activation that is not constant under the Gaussian")
+    act, mom, v, var_f, zeta = feature_constants(activation, sigma_w, sigma_x)
+    sw, sx = float(sigma_w), float(sigma_x)
     phi, psi = n0 / m, n0 / n1
     bulk = RandomFeaturesGram(phi, psi, var_f, zeta)
     if isinstance(bulk, _PenningtonWorah):

@@ -13,7 +13,7 @@ Usage::
 
     python benchmarks/bench_curvature.py [--repeats 3] [--threads 1] [--benchdata PATH] [--skip-peers]
 
-The fixture lives in ``../shared/benchdata`` (relative to the repository) or ``--benchdata``.
+The fixture lives in ``tests/data/digits_mlps`` (its README gives its provenance) or ``--benchdata``.
 Peers are bench-only dependencies: ``pip install -e ".[bench]"`` gives PyHessian and
 hessian-eigenthings; curvlinops must be installed without its dependency resolution, since its
 ``backpack-for-pytorch`` requirement pulls torchvision and with it a different torch::
@@ -149,7 +149,7 @@ def peer_eigenthings(model, X, y):
 
 def peer_curvlinops(model, X, y):
     import curvlinops
-    from scipy.sparse.linalg import LinearOperator, eigsh
+    from scipy.sparse.linalg import eigsh
 
     params = [p for p in model.parameters() if p.requires_grad]
     op = curvlinops.HessianLinearOperator(model, torch.nn.CrossEntropyLoss(), params, [(X, y)],
@@ -178,7 +178,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--threads", type=int, default=1)
-    ap.add_argument("--benchdata", type=pathlib.Path, default=ROOT.parent / "shared" / "benchdata")
+    ap.add_argument("--benchdata", type=pathlib.Path, default=ROOT / "tests" / "data" / "digits_mlps")
     ap.add_argument("--skip-peers", action="store_true")
     ap.add_argument("--trace-products", type=int, default=400)
     args = ap.parse_args(argv)

@@ -127,7 +127,7 @@ def main():
     ours_edges = np.array(ours_law().support).ravel()
     e_ours = float(np.max(np.abs(ours_edges - ref_edges)))
 
-    print(f"\n1. density, semicircle(1) ⊞ MP(0.5), 2000 points (interior error vs mpmath cubic)")
+    print("\n1. density, semicircle(1) ⊞ MP(0.5), 2000 points (interior error vs mpmath cubic)")
     print(f"   rmtheory: {1e3 * t_ours:8.2f} ms   max error {err_ours:.2e}")
     print(f"\n2. edges {ref_edges.tolist()}")
     print(f"   rmtheory: {1e3 * t_ours_edges:8.2f} ms   max edge error {e_ours:.2e}")
@@ -143,7 +143,8 @@ def main():
         print(f"   (density) freealg: {1e3 * t_peer:8.2f} ms   max error {err_peer:.2e}"
               f"   -> rmtheory {t_peer / t_ours:.1f}x faster, {err_peer / max(err_ours, 1e-300):.1e}x more accurate")
         print(f"   (edges)   freealg: {1e3 * t_peer_edges:8.2f} ms   max edge error {e_peer:.2e}"
-              f"   -> rmtheory {t_peer_edges / t_ours_edges:.1f}x faster, {e_peer / max(e_ours, 1e-300):.1e}x more accurate")
+              f"   -> rmtheory {t_peer_edges / t_ours_edges:.1f}x faster, "
+              f"{e_peer / max(e_ours, 1e-300):.1e}x more accurate")
 
     # 3. generalized MP, 128 atoms
     rng = np.random.default_rng(128)

@@ -27,9 +27,9 @@ Measured (tracywidom 0.4.0; timings on 2 shared cores, load ≈ 4-6, so only rat
 mean anything):
 
     β   max|Δcdf| ours / peer   rel pdf err      left-tail rel cdf   right-tail rel sf    time 1e5 pts   1e3 scalar
-    1   1.1e-16 / 4.0e-5        2.1e-14 / 4.5e-2  1.1e-14 / 8.8e-3   ≤1e-16 / 4.4e-2      peer 2.4× faster  ours 7.9× faster
-    2   2.2e-16 / 4.3e-5        5.0e-14 / 5.4e-1  1.4e-14 / 1.4e-2   3.7e-15 / 7.0e-1     peer 2.4× faster  ours 5.7× faster
-    4   2.2e-16 / 3.7e-4        2.8e-14 / 1.0     2.1e-14 / 1.0      1.4e-14 / 1.0        peer 2.0× faster  ours 5.9× faster
+  1  1.1e-16 / 4.0e-5  2.1e-14 / 4.5e-2  1.1e-14 / 8.8e-3  ≤1e-16 / 4.4e-2  peer 2.4× faster  ours 7.9× faster
+  2  2.2e-16 / 4.3e-5  5.0e-14 / 5.4e-1  1.4e-14 / 1.4e-2  3.7e-15 / 7.0e-1  peer 2.4× faster  ours 5.7× faster
+  4  2.2e-16 / 3.7e-4  2.8e-14 / 1.0  2.1e-14 / 1.0  1.4e-14 / 1.0  peer 2.0× faster  ours 5.9× faster
 
 (the peer's β = 4 returns 0 in the far tails, hence relative errors of 1).
 """
@@ -91,7 +91,8 @@ def main(argv=None) -> int:
         ref_left, ref_right = np.asarray(ref.cdf(left)), np.asarray(ref.sf(right))
         t_ref = time.perf_counter() - t0
 
-        def errors(cdf, pdf, left_cdf, right_sf):
+        def errors(cdf, pdf, left_cdf, right_sf, ref_cdf=ref_cdf, ref_pdf=ref_pdf, ref_left=ref_left,
+                   ref_right=ref_right):
             return {
                 "cdf abs": float(np.max(np.abs(cdf - ref_cdf))),
                 "pdf rel": float(np.max(np.abs(pdf / ref_pdf - 1))),
@@ -101,13 +102,13 @@ def main(argv=None) -> int:
 
         e_ours = errors(np.asarray(ours.cdf(grid)), np.asarray(ours.pdf(grid)),
                         np.asarray(ours.cdf(left)), np.asarray(ours.sf(right)))
-        t_ours_vec = _median_time(lambda: ours.cdf(big), args.repeats)
-        t_ours_sc = _median_time(lambda: [ours.cdf(float(v)) for v in big[:1000]], args.repeats)
+        t_ours_vec = _median_time(lambda ours=ours: ours.cdf(big), args.repeats)
+        t_ours_sc = _median_time(lambda ours=ours: [ours.cdf(float(v)) for v in big[:1000]], args.repeats)
         if peer is not None:
             e_peer = errors(np.asarray(peer.cdf(grid)), np.asarray(peer.pdf(grid)),
                             np.asarray(peer.cdf(left)), 1.0 - np.asarray(peer.cdf(right)))
-            t_peer_vec = _median_time(lambda: peer.cdf(big), args.repeats)
-            t_peer_sc = _median_time(lambda: [peer.cdf(float(v)) for v in big[:1000]], args.repeats)
+            t_peer_vec = _median_time(lambda peer=peer: peer.cdf(big), args.repeats)
+            t_peer_sc = _median_time(lambda peer=peer: [peer.cdf(float(v)) for v in big[:1000]], args.repeats)
         else:
             e_peer, t_peer_vec, t_peer_sc = None, None, None
         print(f"\nbeta = {beta} (Tracy-Widom 1994/96 scaling; reference: Painlevé II in mpmath, "

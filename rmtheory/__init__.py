@@ -11,20 +11,18 @@ Example::
     0.421084399348
 """
 
+from rmtheory import algebraic, edge, ensembles, free, kacrice, predict, stats
 from rmtheory._params import ParameterError
 from rmtheory.expr import ExpressionError, parse_law
+from rmtheory.free import Atoms, EmpiricalLaw, GeneralizedMarchenkoPastur, free_add, free_mul, spiked_outliers
 from rmtheory.laws import AffineImage, MarchenkoPastur, Semicircle, SpectralLaw, TracyWidom
-from rmtheory.free import Atoms, EmpiricalLaw, GeneralizedMarchenkoPastur, free_add, free_mul
-from rmtheory import edge, ensembles, free, kacrice, stats
-from rmtheory.free import spiked_outliers
-from rmtheory import algebraic
-from rmtheory import predict
 
 __version__ = "0.1.0"
 
 __all__ = [
     "ParameterError", "ExpressionError", "parse_law",
-    "SpectralLaw", "AffineImage", "Semicircle", "MarchenkoPastur", "TracyWidom", "Atoms", "EmpiricalLaw", "GeneralizedMarchenkoPastur",
+    "SpectralLaw", "AffineImage", "Semicircle", "MarchenkoPastur", "TracyWidom", "Atoms", "EmpiricalLaw",
+    "GeneralizedMarchenkoPastur",
     "free_add", "free_mul", "edge", "ensembles", "free", "kacrice", "stats",
     "spiked_outliers", "algebraic", "predict",
 ]

@@ -51,7 +51,7 @@ import math
 import numpy as np
 from scipy import linalg
 
-from rmtheory._params import Integer, OneOf, Parameter, check
+from rmtheory._params import Integer, OneOf, check
 from rmtheory.laws.base import SpectralLaw, _scalar
 
 __all__ = ["wigner_edge", "wishart_edge", "largest_eigenvalue", "LargestEigenvalue",

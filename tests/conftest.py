@@ -1,7 +1,8 @@
 """Shared test configuration: hypothesis profile and the law registry hook.
 
 Any test that takes an argument named ``law_case`` is run once per entry of the registries
-(``tests/rmtheory/laws/registry.py`` and ``tests/rmtheory/free/registry_free.py``) (the scipy.stats pattern: one registry, generic
+(``tests/rmtheory/laws/registry.py`` and ``tests/rmtheory/free/registry_free.py``) (the scipy.stats
+pattern: one registry, generic
 checks for every law).
 """
 

@@ -22,16 +22,16 @@ Example::
 
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import cached_property
 
 import numpy as np
 from scipy import linalg
 
 from rmtheory._params import ParameterError
-from rmtheory.free import quadrature, support as support_mod, transforms
-from rmtheory.free.subordination import SubordinationSolver
+from rmtheory.free import quadrature, transforms
+from rmtheory.free import support as support_mod
 from rmtheory.free.atoms import Atoms
+from rmtheory.free.subordination import SubordinationSolver
 from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.base import SpectralLaw
 
@@ -181,7 +181,7 @@ class _FreeConvolution(SpectralLaw):
         """How the support was found and integrated: scan size, Newton vs bisected edges, mass defect."""
         if self.exact_image is not None:
             return {"exact_image": self.exact_image.expression()}
-        self._tables
+        self._tables  # noqa: B018 - builds the tables, which complete the diagnostics
         return dict(self._intervals()[1])
 
     def _real_points(self, x):

@@ -15,9 +15,9 @@ Equations (Cauchy transform G = −g, F = 1/G, T(z) = z G(z) − 1):
   satisfies these inequalities is therefore the physical one: that is the branch certificate.
 * ⊠ (Belinschi & Bercovici 2007, Thm 4.? for measures on [0, ∞); written with T = ψ∘(1/z)):
   unknown Ω_a, Ω_b = z (1 + T_a(Ω_a)) / (T_a(Ω_a) Ω_a) = z G_a(Ω_a)/T_a(Ω_a),
-  Ψ = T_b(Ω_b) − T_a(Ω_a) = 0; G(z) = (1 + T_a(Ω_a))/z = Ω_a G_a(Ω_a)/z. For both laws on [0, ∞) and Im z > 0 the physical solution has
-  Im Ω_a > 0 and Im Ω_b > 0 (the η-transform subordination functions map C⁺ to itself), which
-  is the certificate used.
+  Ψ = T_b(Ω_b) − T_a(Ω_a) = 0; G(z) = (1 + T_a(Ω_a))/z = Ω_a G_a(Ω_a)/z. For both laws on [0, ∞)
+  and Im z > 0 the physical solution has Im Ω_a > 0 and Im Ω_b > 0 (the η-transform subordination
+  functions map C⁺ to itself), which is the certificate used.
 
 Status codes per point: 0 converged and certified, 1 converged at the certification height but
 the η → 0 polish did not converge (value from the certification height), 2 failed.
@@ -30,7 +30,7 @@ import cmath
 import numba
 import numpy as np
 
-from rmtheory.free.components import KIND_ATOMS, KIND_MARCHENKO_PASTUR, KIND_SEMICIRCLE
+from rmtheory.free.components import KIND_ATOMS, KIND_SEMICIRCLE
 
 OP_ADD = 0
 OP_MUL = 1

@@ -137,7 +137,6 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
         raise RuntimeError("support scan: density at the end of the hull; the hull estimate is wrong")
     edges = []
     refined, bisected = 0, 0  # edges from the fold equation or the hull, edges from bisection
-    h = x[1] - x[0]
     for i in np.flatnonzero(inside[1:] != inside[:-1]):
         x_left, x_right = x[i], x[i + 1]
         if inside[i]:  # right edge of an interval: outside point on the right

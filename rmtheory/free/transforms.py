@@ -131,7 +131,7 @@ def _kreweras_block_sizes(n: int) -> tuple:
         # no block of π separates them, i.e. no block has an element in (i, j] and one outside it.
         parent = list(range(n))
 
-        def find(i):
+        def find(i, parent=parent):
             while parent[i] != i:
                 parent[i] = parent[parent[i]]
                 i = parent[i]

@@ -246,7 +246,9 @@ class ThresholdCheck:
         """Standard error over disorder samples of the per-sample mean (starts share a sample)."""
         per_sample = self.energies.mean(axis=1)
         if per_sample.size < 2:
-            return float(self.energies.std(ddof=1) / math.sqrt(self.energies.size)) if self.energies.size > 1 else math.nan
+            if self.energies.size < 2:
+                return math.nan
+            return float(self.energies.std(ddof=1) / math.sqrt(self.energies.size))
         return float(per_sample.std(ddof=1) / math.sqrt(per_sample.size))
 
     @property

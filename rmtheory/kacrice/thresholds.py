@@ -31,7 +31,6 @@ from dataclasses import dataclass, field
 import mpmath
 
 from rmtheory._params import Integer, check
-from rmtheory.kacrice import closed_form
 from rmtheory.kacrice import kac_rice_integral as _kr
 
 __all__ = ["ThresholdTable", "energy_thresholds"]
@@ -110,7 +109,7 @@ def energy_thresholds(model, kmax: int, method: str = "auto", dps: int = 30) -> 
                 # tried (near-p = 2 ones included); refuse rather than guess where the zero is
                 raise ArithmeticError(f"Θ_{k}(−E_∞) = {mpmath.nstr(at_threshold, 5)} ≤ 0 for {model!r}: "
                                       "the zero of Θ_k is not below −E_∞; not supported")
-            e_k.append(-_zero(lambda u: theta(u, k), e_inf))
+            e_k.append(-_zero(lambda u, k=k: theta(u, k), e_inf))
     if model.is_pure and model.p == 2:
         notes.append("p = 2: Θ_k vanishes on [-E_inf, inf), so every E_k equals E_inf")
     return ThresholdTable(repr(model), float(e_inf), tuple(float(e) for e in e_k),

@@ -259,7 +259,7 @@ class SpectralLaw:
         for i, zi in enumerate(flat_z):
             val = sum(w / (loc - zi) for loc, w in self.atoms)
             for a, b in self.support:
-                def f(t, part):
+                def f(t, part, zi=zi):
                     r = float(self._pdf(np.array([t]))[0]) / (t - zi)
                     return r.real if part == 0 else r.imag
                 val += integrate.quad(f, a, b, args=(0,), limit=400)[0]

@@ -6,11 +6,11 @@ One entry per grammar name; aliases point to the same class. A class declares it
 
 from __future__ import annotations
 
+from rmtheory.free.atoms import Atoms
+from rmtheory.free.generalized_mp import GeneralizedMarchenkoPastur
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.laws.semicircle import Semicircle
 from rmtheory.laws.tracy_widom import TracyWidom
-from rmtheory.free.atoms import Atoms
-from rmtheory.free.generalized_mp import GeneralizedMarchenkoPastur
 
 #: grammar name → law class
 LAWS: dict[str, type] = {

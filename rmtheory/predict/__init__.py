@@ -5,16 +5,39 @@ data description and dispatch to the theory that applies (:mod:`rmtheory.predict
 theories are usable directly too. Each returns a :class:`Prediction`.
 """
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
-from rmtheory.predict.papyan import class_outliers
 from rmtheory.predict.doors import ggn, gram, hessian, jacobian
-from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
-from rmtheory.predict.pennington_schoenholz_ganguli import (
-    DeepJacobian, MeanField, deep_jacobian, jacobian_edge_growth, mean_field,
-)
+from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram
+from rmtheory.predict.papyan import class_outliers
 from rmtheory.predict.pennington_bahri import (
-    critical_epsilon, pennington_bahri, pennington_bahri_index, pennington_bahri_law,
+    critical_epsilon,
+    pennington_bahri,
+    pennington_bahri_index,
+    pennington_bahri_law,
+)
+from rmtheory.predict.pennington_schoenholz_ganguli import (
+    DeepJacobian,
+    MeanField,
+    deep_jacobian,
+    jacobian_edge_growth,
+    mean_field,
 )
 from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram
 from rmtheory.predict.record import NoTheoryError, OutlierPrediction, Prediction
 from rmtheory.predict.scaling import edge_prefactor, scaling, tracy_widom_edge
+
+__all__ = [
+    # front doors
+    "hessian", "ggn", "jacobian", "gram",
+    # the record every prediction returns
+    "Prediction", "OutlierPrediction", "NoTheoryError",
+    # theories, usable directly
+    "least_squares_hessian", "logistic_hessian", "softmax_hessian",
+    "random_features_gram", "RandomFeaturesGram", "two_layer_ntk_gram", "TwoLayerNTKGram",
+    "deep_jacobian", "DeepJacobian", "mean_field", "MeanField", "jacobian_edge_growth",
+    "pennington_bahri", "pennington_bahri_law", "pennington_bahri_index", "critical_epsilon",
+    "class_outliers",
+    # activations and edge scaling
+    "activation", "activation_moments", "Activation", "ActivationMoments", "ACTIVATIONS",
+    "scaling", "edge_prefactor", "tracy_widom_edge",
+]

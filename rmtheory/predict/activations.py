@@ -164,7 +164,8 @@ def activation(spec, *, derivative: Callable | None = None, breakpoints=()) -> A
         try:
             probe = np.asarray(spec(np.array([-1.0, 0.5, 2.0])), dtype=float)
         except Exception as err:  # noqa: BLE001 - any failure means it is not a vectorized real function
-            raise ParameterError("activation", spec, "a vectorized callable R -> R", f"calling it failed: {err}")
+            raise ParameterError("activation", spec, "a vectorized callable R -> R",
+                                 f"calling it failed: {err}") from err
         if probe.shape != (3,) or not np.all(np.isfinite(probe)):
             raise ParameterError("activation", spec, "a vectorized callable R -> R returning finite values")
         bps = tuple(float(b) for b in breakpoints)
@@ -307,7 +308,7 @@ def extrema(func, variance: float):
         if not (sign * values[i] > sign * values[i - 1] and sign * values[i] > sign * values[i + 1]):
             continue  # a plateau (piecewise-constant g): no isolated extremum to grade toward
         try:
-            res = optimize.minimize_scalar(lambda x: -sign * float(np.asarray(func(np.array([x])))[0]),
+            res = optimize.minimize_scalar(lambda x, sign=sign: -sign * float(np.asarray(func(np.array([x])))[0]),
                                            bracket=(grid[i - 1], grid[i], grid[i + 1]), tol=1e-12)
             x = float(res.x) if grid[i - 1] <= res.x <= grid[i + 1] else float(grid[i])
         except ValueError:

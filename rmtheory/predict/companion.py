@@ -28,8 +28,8 @@ from fractions import Fraction
 import numpy as np
 
 from rmtheory._params import ParameterError, Real, check
-from rmtheory.laws.base import SpectralLaw
 from rmtheory.free.transforms import exact_number
+from rmtheory.laws.base import SpectralLaw
 
 __all__ = ["Companion"]
 

@@ -44,7 +44,6 @@ Example::
 from __future__ import annotations
 
 import math
-from functools import cached_property
 
 import numpy as np
 from scipy import optimize, special
@@ -90,7 +89,8 @@ def population_law(covariance):
         values = None
     if values is None or values.size == 0 or not np.all(np.isfinite(values)) or np.any(values < 0):
         raise ParameterError("covariance", covariance,
-                             "None, a positive variance, a list of nonnegative eigenvalues, or a SpectralLaw on [0, inf)")
+                             "None, a positive variance, a list of nonnegative eigenvalues, "
+                             "or a SpectralLaw on [0, inf)")
     return EmpiricalLaw(values) if values.size > 1 else Atoms(values)
 
 

@@ -474,7 +474,7 @@ class InverseFunctionLaw(SpectralLaw):
             # a missed interval or gap costs mass ≫ 1e-6; below that the defect is the accuracy of
             # the edge continuation (deep hard edges, see _edge_models) or of a quadrature capped at
             # QUADRATURE_MAX_NODES (its own error estimate, up to 1e-4), and is reported as such
-            self._edge_models
+            self._edge_models  # noqa: B018 - fits the edge models, which set _edge_uncertainty
             capped = sum(min(t.error_estimate, 1e-4) for t in tables if t.nodes >= self.QUADRATURE_MAX_NODES)
             allowed = 1e-6 + 2.0 * self._edge_uncertainty + capped
             if attempt == 2:  # after two rescans found nothing more: a subclass may accept a small defect
@@ -497,7 +497,7 @@ class InverseFunctionLaw(SpectralLaw):
 
     @property
     def diagnostics(self) -> dict:
-        self._tables
+        self._tables  # noqa: B018 - builds the tables, which complete the diagnostics
         return dict(self._intervals()[1])
 
     @property

@@ -25,7 +25,8 @@ Without ``bulk`` the count is Papyan's top level of the hierarchy — the rank o
 the class means are linearly dependent (cross-entropy with constant p_i, e.g. near initialization,
 where Σ_{c'} √p_{c'} g_{ic'} = 0) — at the leading-order locations, the eigenvalues of G_1 (valid
 when they are far above the bulk and the cross-class part is small); with ``bulk`` each spike is
-labelled class or cross-class by the share of its eigenvector in the class-mean directions; the C(C − 1) cross-class eigenvalues of G_2 are reported in ``quantities``
+labelled class or cross-class by the share of its eigenvector in the class-mean directions; the
+C(C − 1) cross-class eigenvalues of G_2 are reported in ``quantities``
 but not counted (Papyan 2020, §4: they separate only where they exceed the within-class bulk, which
 needs ``bulk``). Without a Gram matrix only the count C is given. For ``matrix="hessian"`` the
 outliers are those of G (Papyan 2019, §2: H = G + H_residual, whose outliers are G's): an assumption.

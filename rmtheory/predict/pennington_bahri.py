@@ -42,8 +42,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from rmtheory._params import Real, check
 from rmtheory.free.convolution import free_add
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur

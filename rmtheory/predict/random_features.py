@@ -55,8 +55,9 @@ import numpy as np
 
 from rmtheory._params import Integer, OneOf, ParameterError, Real, check
 from rmtheory.free import transforms
-from rmtheory.laws.marchenko_pastur import MarchenkoPastur, narayana
+from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.predict.inverse_law import InverseFunctionLaw
+from rmtheory.predict.record import OutlierPrediction, Prediction
 
 __all__ = ["RandomFeaturesGram", "random_features_gram"]
 
@@ -238,7 +239,6 @@ def random_features_gram(n0: int, n1: int, m: int, activation="tanh", *, side: s
         ((), 0.366879, 'random_features_gram')
     """
     from rmtheory.predict.companion import Companion
-    from rmtheory.predict.record import OutlierPrediction, Prediction
 
     n0 = check("n0", n0, Integer(1, None))
     n1 = check("n1", n1, Integer(1, None))

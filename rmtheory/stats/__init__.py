@@ -6,10 +6,17 @@
 """
 
 from rmtheory.stats.goodness_of_fit import (
-    TestResult, ks_test, ks_two_sample, wasserstein1, wasserstein1_two_sample,
+    TestResult,
+    ks_test,
+    ks_two_sample,
+    wasserstein1,
+    wasserstein1_two_sample,
 )
 from rmtheory.stats.spacing import (
-    SPACING_RATIO_MEAN, spacing_ratio_density, spacing_ratio_mean, spacing_ratios,
+    SPACING_RATIO_MEAN,
+    spacing_ratio_density,
+    spacing_ratio_mean,
+    spacing_ratios,
 )
 
 __all__ = [

@@ -8,8 +8,15 @@ import pytest
 
 from rmtheory import ParameterError
 from validation.data import (
-    FASHION_MNIST_PATH, DatasetMissingError, digits, fashion_mnist, gaussian, gaussian_mixture,
-    population_values, read_idx, teacher_student,
+    FASHION_MNIST_PATH,
+    DatasetMissingError,
+    digits,
+    fashion_mnist,
+    gaussian,
+    gaussian_mixture,
+    population_values,
+    read_idx,
+    teacher_student,
 )
 
 

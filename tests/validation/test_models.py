@@ -9,7 +9,14 @@ import torch
 from rmtheory import ParameterError
 from validation.curvature import exact_matrix, hessian
 from validation.models import (
-    HalfMSELoss, RandomFeatures, activation, cnn, logistic_regression, mlp, num_parameters, resnet,
+    HalfMSELoss,
+    RandomFeatures,
+    activation,
+    cnn,
+    logistic_regression,
+    mlp,
+    num_parameters,
+    resnet,
 )
 
 

@@ -38,13 +38,20 @@ True
 
 from validation.curvature import metrics
 from validation.curvature.determinism import (
-    DeterminismReport, NonDeterministicOperatorError, check_determinism,
+    DeterminismReport,
+    NonDeterministicOperatorError,
+    check_determinism,
 )
 from validation.curvature.exact import exact_hessian, exact_matrix
 from validation.curvature.kpm import KPMResult, kpm, spectral_bounds
 from validation.curvature.lanczos import LanczosNotConverged, LanczosResult, lanczos
 from validation.curvature.operators import (
-    CurvatureOperator, MatrixOperator, NotTwiceDifferentiableError, fisher, ggn, hessian,
+    CurvatureOperator,
+    MatrixOperator,
+    NotTwiceDifferentiableError,
+    fisher,
+    ggn,
+    hessian,
 )
 from validation.curvature.slq import SLQResult, gaussian_density, slq
 from validation.curvature.trace import TraceResult, trace

@@ -35,12 +35,17 @@ import time
 
 import numpy as np
 import torch
-from torch.func import grad, jvp
 
 from rmtheory._params import Integer, OneOf, ParameterError, check
 from validation.curvature._data import Batches, make_batches
 from validation.curvature.products import (
-    HESSIAN_STRATEGIES, FisherVmap, GGNVmap, HessianSequential, ParamSpace, _Model, eval_mode,
+    HESSIAN_STRATEGIES,
+    FisherVmap,
+    GGNVmap,
+    HessianSequential,
+    ParamSpace,
+    _Model,
+    eval_mode,
 )
 
 __all__ = ["CurvatureOperator", "MatrixOperator", "ModelCurvature", "hessian", "ggn", "fisher",

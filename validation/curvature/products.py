@@ -213,9 +213,9 @@ class HessianSequential:
         if x.ndim != 2:
             raise RuntimeError("the sequential strategy needs inputs of shape (samples, features)")
         p = self.fn.params
-        acts, derivs, curv, sig = [], [], [], []
+        acts, derivs = [], []
         a = x
-        for kind, i, wn, bn in self._layers:
+        for kind, _i, wn, bn in self._layers:
             if kind == "linear":
                 acts.append(a)
                 a = torch.nn.functional.linear(a, p[wn], p[bn] if bn else None)
@@ -255,7 +255,7 @@ class HessianSequential:
         g = gz
         gh_list, ga_coef = [], []
         li, ai = len(acts), len(derivs)
-        for kind, i, wn, bn in reversed(self._layers):
+        for kind, _i, wn, _bn in reversed(self._layers):
             if kind == "linear":
                 li -= 1
                 gh_list.append(g)
@@ -298,13 +298,13 @@ class HessianSequential:
         parts = self.space.split(V)
         # Probe-weight matrices as single GEMM operands: (in, k·out) for a·vWᵀ, (out, k·in) for gh·vW.
         vw_fwd, vw_bwd = {}, {}
-        for kind, i, wn, bn in self._layers:
+        for _kind, _i, wn, _bn in self._layers:
             if wn:
                 out_dim, in_dim = p[wn].shape
                 vw_fwd[wn] = parts[wn].permute(2, 0, 1).reshape(in_dim, k * out_dim)
                 vw_bwd[wn] = parts[wn].permute(1, 0, 2).reshape(out_dim, k * in_dim)
         acc = {}
-        for kind, i, wn, bn in self._layers:
+        for _kind, _i, wn, bn in self._layers:
             if wn:
                 out_dim, in_dim = p[wn].shape
                 acc[wn] = self._buf(("acc", wn, k), (k * out_dim, in_dim), V).zero_()
@@ -320,7 +320,7 @@ class HessianSequential:
         for r0 in range(0, n, rows):
             self._tangent_rows(primal, parts, vw_fwd, vw_bwd, acc, k, slice(r0, min(n, r0 + rows)), rows)
         out = {}
-        for kind, i, wn, bn in self._layers:
+        for _kind, _i, wn, bn in self._layers:
             if wn:
                 out_dim, in_dim = p[wn].shape
                 dgW = acc[wn].view(k, out_dim, in_dim)
@@ -342,7 +342,7 @@ class HessianSequential:
         # matrices, products with the probes' weights on (rows, k·width) ones.
         da = None
         dhs, da_in, li, ai = [], [], 0, 0
-        for kind, i, wn, bn in self._layers:
+        for kind, _i, wn, bn in self._layers:
             if kind == "linear":
                 da_in.append(da)  # the tangent of this layer's input (None: the data)
                 a, W = acts[li][sl], p[wn]
@@ -371,7 +371,7 @@ class HessianSequential:
         # Backward tangent; weight sums accumulate over row blocks.
         g = dgz
         li, ai = len(acts), len(d1s)
-        for kind, i, wn, bn in reversed(self._layers):
+        for kind, _i, wn, bn in reversed(self._layers):
             if kind == "linear":
                 li -= 1
                 a, W, gh = acts[li][sl], p[wn], ghs[li][sl]

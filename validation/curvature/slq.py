@@ -19,7 +19,7 @@ rule with ``m`` nodes resolves the measure only up to its node spacing (it match
 moments, no more), so widths below the spacing add less than the quadrature's own resolution
 error, and the curve is smooth where nodes are dense (the bulk) and sharp where they are isolated
 (outliers). The default ``κ = 0.25`` was chosen on the fixture's digits-MLP Hessians (exact spectra
-in ``shared/benchdata``): the smoothed density's W1 to the exact spectrum stays within a few percent
+in ``tests/data/digits_mlps``): the smoothed density's W1 to the exact spectrum stays within a few percent
 of the raw nodes' W1 (see ``benchmarks/bench_curvature.py``). ``width=<float>`` gives a fixed
 Gaussian instead, to compare with exact eigenvalues smoothed by the same kernel
 (:func:`gaussian_density`).

@@ -22,7 +22,8 @@ Example:
 
 from validation.data.dataset import Dataset, DatasetMissingError
 from validation.data.digits import digits
-from validation.data.fashion_mnist import DEFAULT_PATH as FASHION_MNIST_PATH, fashion_mnist, read_idx
+from validation.data.fashion_mnist import DEFAULT_PATH as FASHION_MNIST_PATH
+from validation.data.fashion_mnist import fashion_mnist, read_idx
 from validation.data.synthetic import gaussian, gaussian_mixture, population_values, teacher_student
 
 __all__ = ["Dataset", "DatasetMissingError", "gaussian", "gaussian_mixture", "teacher_student",

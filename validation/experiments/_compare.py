@@ -53,7 +53,8 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None,
     checks = []
     ks = rmt.stats.ks_test(bulk, law)
     checks.append(Check("bulk", "KS p-value", ks.pvalue, low=alpha, sample_size=bulk.size,
-                        note=f"KS statistic {ks.statistic:.4f}" + (f"; top {k} predicted outliers removed" if k else "")))
+                        note=f"KS statistic {ks.statistic:.4f}"
+                        + (f"; top {k} predicted outliers removed" if k else "")))
     info = {"ks_statistic": ks.statistic, "wasserstein1": rmt.stats.wasserstein1(bulk, law).statistic}
     if law.support:
         upper = float(max(b for _, b in law.support))

@@ -23,10 +23,8 @@ Wasserstein-1 to the law is recorded as a measured statistic (no threshold).
 
 from __future__ import annotations
 
-import numpy as np
-
 import rmtheory as rmt
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory._params import Integer, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check, ListOf, Outcome, Param, experiment
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from rmtheory._params import Integer, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
-from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Outcome, Param, experiment
 
 
 @experiment(

@@ -70,7 +70,8 @@ def run(ctx, p):
     lam = torch.linalg.eigvalsh(H).cpu().numpy()
     checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha)
     info.update(train_info, weight_norm=norm)
-    panel = _compare.spectrum_panel(lam, pred, f"logistic Hessian at {p.at} weights (‖w‖ = {norm:.2f}), d={p.d}, P={p.P}")
+    panel = _compare.spectrum_panel(lam, pred,
+                                    f"logistic Hessian at {p.at} weights (‖w‖ = {norm:.2f}), d={p.d}, P={p.P}")
     note = ("" if p.at == "init" else
             "trained weights depend on the data, which the prediction (w fixed) does not assume")
     return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),

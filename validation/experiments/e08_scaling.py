@@ -7,7 +7,8 @@ mean-field fixed point (the construction of experiment 4, :func:`.e04_deep_jacob
 
 * **Depth.** At width ``N_depth`` for each L in ``depths``: the measured mean λ_max(L), and the
   predicted top edge λ₊(L) of ``rmtheory.predict.jacobian`` (Pennington, Schoenholz & Ganguli 2017,
-  2018; ``rmtheory.predict.deep_jacobian``). Both are fitted by least squares as log λ ≈ a + b log L; the measured exponent's 95 %
+  2018; ``rmtheory.predict.deep_jacobian``). Both are fitted by least squares as log λ ≈ a + b log L;
+  the measured exponent's 95 %
   interval comes from a bootstrap over the networks (resampled within each depth, 2000 draws).
   Check: the predicted exponent b_pred lies in that interval.
 * **Width.** At depth ``L_width`` for each N in ``widths``: the standard deviation of λ_max over the

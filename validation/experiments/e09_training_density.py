@@ -26,8 +26,6 @@ beyond its claim, and the record says so.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from rmtheory._params import Integer, OneOf, Real
@@ -71,7 +69,6 @@ def _hutchinson_h1(H, G, probes: int, seed: int, dim: int):
         "tolerance": Param(0.05, Real(0, 1), "allowed |index − α|"),
     })
 def run(ctx, p):
-    import torch
 
     from validation.curvature import ggn, hessian, metrics, slq
     from validation.models import loss_function, num_parameters
@@ -117,7 +114,8 @@ def run(ctx, p):
                             abs(neg.value - alpha), high=p.tolerance, sample_size=p.slq_probes,
                             prediction=alpha, measured=neg.value,
                             note=(f"ε_eff = {eps:.4g}, φ = {phi:.3f}, SLQ index ± {neg.error:.3g}"
-                                  + ("" if name == "final" else "; not a critical point (P&B's claim is about critical points)"))))
+                                  + ("" if name == "final"
+                                     else "; not a critical point (P&B's claim is about critical points)"))))
         lo, hi = float(spec.flat_nodes.min()), float(spec.flat_nodes.max())
         pad = 0.05 * (hi - lo)
         grid = np.linspace(lo - pad, hi + pad, 400)

@@ -15,8 +15,8 @@ import time
 import numpy as np
 
 from rmtheory._params import Integer, OneOf, Real
-from validation.experiments.base import Check, Outcome, Param, experiment
 from validation.experiments import _figures as fig
+from validation.experiments.base import Check, Outcome, Param, experiment
 
 #: set by the local runner: the process that must not be killed by fail="exit"
 RUNNER_PID = {"pid": None}

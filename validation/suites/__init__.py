@@ -18,9 +18,9 @@ Example:
 """
 
 from validation.suites.loader import BUILTIN, Suite, SuiteError, builtin_suites, load_suite, parse_suite
-from validation.suites.storage import RecordStore
-from validation.suites.runner import RunSummary, run_suite
 from validation.suites.report import write_report
+from validation.suites.runner import RunSummary, run_suite
+from validation.suites.storage import RecordStore
 
 __all__ = ["Suite", "SuiteError", "load_suite", "parse_suite", "builtin_suites", "BUILTIN",
            "RecordStore", "run_suite", "RunSummary", "write_report"]

@@ -154,7 +154,7 @@ def parse_suite(text: str, source: str = "<string>", default_name: str = "suite"
             try:
                 resolved = exp.resolve(given)
                 # a value canonical JSON cannot take (a TOML date) fails here, as one line
-                Task(exp_name, resolved, entry_seeds[0], name, 0).id
+                _ = Task(exp_name, resolved, entry_seeds[0], name, 0).id
             except (ParameterError, TypeError, ValueError) as err:  # TypeError: e.g. a TOML date
                 raise SuiteError(f"{where}: {_one_line(err)}") from err
             for seed in entry_seeds:

@@ -125,7 +125,6 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
     With ``suite``, only that suite's runs are reported (an output directory may hold several) and
     runs not yet recorded are listed as missing.
     """
-    import pandas as pd
 
     out = pathlib.Path(out_dir)
     df = RecordStore(out).read()

@@ -143,7 +143,6 @@ class RecordStore:
 
     def read(self):
         """All records as one pandas DataFrame (one row per check), in a stable order."""
-        import pandas as pd
         import pyarrow as pa
         import pyarrow.parquet as pq
 

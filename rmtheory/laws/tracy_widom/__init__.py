@@ -48,7 +48,8 @@ model of size m = 10⁶ (semicircle normalization, μ_m and σ_m the second-orde
 :func:`rmtheory.edge.wigner_edge`), truncated to its top-left k = 10·m^{1/3} = 1000 rows (Edelman &
 Persson 2005, "Computing the Tracy-Widom distribution", arXiv math/0504347: the top eigenvector
 lives in the first O(m^{1/3}) coordinates; in the tests the truncation changes λ_max by no more
-than the eigensolver's rounding, < 1e-13). The remaining bias is the finite-m correction, O(m^{−2/3}) ≈ 1e-4 in TW units (with the
+than the eigensolver's rounding, < 1e-13). The remaining bias is the finite-m correction,
+O(m^{−2/3}) ≈ 1e-4 in TW units (with the
 leading-order centering 2 it would be O(m^{−1/3}) ≈ 5e-3 for β = 1). Note what "sample" means
 here: not the spectrum of one matrix, but iid draws of the rescaled largest eigenvalue — the
 Monte-Carlo check of this law.
@@ -100,7 +101,8 @@ class TracyWidom(SpectralLaw):
     """Tracy-Widom distribution F_β for β ∈ {1, 2, 4} (see the module docstring for β = 4 scaling).
 
     Besides the :class:`SpectralLaw` interface it offers ``logpdf``, ``logcdf``, ``logsf``, ``isf``
-    (inverse survival function, for tiny p-values), ``skewness`` and ``kurtosis`` (excess). ``method`` picks the evaluation route: ``"auto"`` (fast,
+    (inverse survival function, for tiny p-values), ``skewness`` and ``kurtosis`` (excess).
+    ``method`` picks the evaluation route: ``"auto"`` (fast,
     interpolated), ``"painleve"`` (mpmath ODE, exact to 20 digits, slow) or ``"fredholm"``
     (Bornemann's Nyström method in float64).
 

@@ -8,8 +8,8 @@ import pytest
 import sympy
 
 import rmtheory as rmt
-from rmtheory.algebraic import NotAlgebraicError, g, polynomial, rational, residual, z
 from rmtheory._params import ParameterError
+from rmtheory.algebraic import NotAlgebraicError, g, polynomial, rational, residual, z
 from rmtheory.laws.base import SpectralLaw
 
 
@@ -62,7 +62,8 @@ def test_rational_is_the_simplest_rational_rounding_to_the_float():
     assert rational(3.0) == 3
     assert rational(-2.0**-40) == -sympy.Rational(1, 2**40)
     rng = np.random.default_rng(0)
-    for x in np.concatenate([rng.standard_normal(300), rng.standard_normal(300) * 1e6, 10.0 ** rng.uniform(-300, 300, 100)]):
+    points = [rng.standard_normal(300), rng.standard_normal(300) * 1e6, 10.0 ** rng.uniform(-300, 300, 100)]
+    for x in np.concatenate(points):
         q = rational(x)
         assert float(q) == x
         assert q.q <= sympy.Rational(float(x)).q  # never worse than the exact binary value

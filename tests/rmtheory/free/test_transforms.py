@@ -8,8 +8,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rmtheory.free.transforms import (
-    _kreweras_block_sizes, _noncrossing_partitions, free_cumulants_to_moments,
-    moments_to_free_cumulants, product_moments,
+    _kreweras_block_sizes,
+    _noncrossing_partitions,
+    free_cumulants_to_moments,
+    moments_to_free_cumulants,
+    product_moments,
 )
 
 

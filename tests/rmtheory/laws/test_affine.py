@@ -41,7 +41,8 @@ def test_bad_scale_is_refused_by_name(scale):
 def test_point_mass_convolutions_are_exact_and_skip_the_solver():
     sc = rmt.Semicircle()
     shifted = rmt.free_add(rmt.Atoms([1.5]), sc)
-    assert shifted.support == [(-0.5, 3.5)] and shifted.diagnostics == {"exact_image": "(atoms([1.5]) + semicircle(variance=1, center=0))"}
+    assert shifted.support == [(-0.5, 3.5)]
+    assert shifted.diagnostics == {"exact_image": "(atoms([1.5]) + semicircle(variance=1, center=0))"}
     zero = rmt.free_mul(rmt.Atoms([0.0]), rmt.MarchenkoPastur(0.5))
     assert zero.atoms == [(0.0, 1.0)] and zero.support == []
     assert float(zero.cdf(0.0)) == 1.0

@@ -71,7 +71,7 @@ def test_moments_match_exact_values(law_case):
 def test_moments_match_quadrature(law_case):
     law = law_case.make()
     for k in (1, 2, 3):
-        numeric = sum(integrate.quad(lambda t: t**k * float(law.pdf(t)), a, b, limit=500,
+        numeric = sum(integrate.quad(lambda t, k=k: t**k * float(law.pdf(t)), a, b, limit=500,
                                      epsabs=1e-13, epsrel=1e-12)[0] for a, b in law.support)
         numeric += sum(w * loc**k for loc, w in law.atoms)
         assert float(law.moment(k)) == pytest.approx(numeric, rel=1e-8, abs=1e-10), k
@@ -96,7 +96,9 @@ def test_stieltjes_matches_quadrature_away_from_support(law_case):
     for z in (0.5 * (lo + hi) + 1j * (hi - lo), hi + 2.0 + 0.5j, lo - 1.0 - 0.25j):
         direct = sum(w / (loc - z) for loc, w in law.atoms)
         for a, b in law.support:
-            f = lambda t, part: (float(law.pdf(t)) / (t - z)).real if part == 0 else (float(law.pdf(t)) / (t - z)).imag
+            def f(t, part, z=z):
+                r = float(law.pdf(t)) / (t - z)
+                return r.real if part == 0 else r.imag
             direct += integrate.quad(f, a, b, args=(0,), limit=500, epsabs=1e-13)[0]
             direct += 1j * integrate.quad(f, a, b, args=(1,), limit=500, epsabs=1e-13)[0]
         assert abs(complex(law.stieltjes(z)) - direct) < 1e-9

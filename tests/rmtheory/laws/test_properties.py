@@ -6,7 +6,7 @@ a 1/√x density), ratio ≫ 1 (atom of mass 1 − 1/ratio at 0).
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import given
 from hypothesis import strategies as st
 
 import rmtheory as rmt

@@ -161,7 +161,7 @@ def test_cdf_and_sf_match_the_fredholm_reference(beta, scaling):
 @pytest.mark.parametrize("beta, scaling", LAWS)
 def test_pdf_and_deep_left_tail_match_the_painleve_reference(beta, scaling):
     law, c = _law(beta, scaling), SCALE[beta, scaling]
-    for s, (q, big_i, log_f2, big_u, f1, f2, g4) in PAINLEVE_REF.items():
+    for s, (_q, _big_i, log_f2, _big_u, f1, f2, g4) in PAINLEVE_REF.items():
         x = s / c
         pdf_ref = {1: f1, 2: f2, 4: g4}[beta] * c   # dF/dx = c dF/ds
         # log pdf carries ~1e-14 relative error: at s = −12 (pdf ~ 1e-62) that is 3e-12 relative in pdf

@@ -41,7 +41,8 @@ def test_erf_closed_form(v):
 
 @pytest.mark.parametrize("name, f, df", [
     ("tanh", math.tanh, lambda x: 1 / math.cosh(x) ** 2),
-    ("gelu", lambda x: x * special.ndtr(x), lambda x: special.ndtr(x) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)),
+    ("gelu", lambda x: x * special.ndtr(x),
+     lambda x: special.ndtr(x) + x * math.exp(-x * x / 2) / math.sqrt(2 * math.pi)),
     ("softplus", lambda x: math.log1p(math.exp(-abs(x))) + max(x, 0.0), lambda x: special.expit(x)),
     ("hard_tanh", lambda x: min(max(x, -1.0), 1.0), lambda x: float(abs(x) < 1)),
 ])

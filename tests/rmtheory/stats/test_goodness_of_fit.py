@@ -2,7 +2,8 @@
 
 import numpy as np
 import pytest
-from scipy import integrate, stats as st
+from scipy import integrate
+from scipy import stats as st
 
 import rmtheory as rmt
 from rmtheory.stats import ks_test, ks_two_sample, wasserstein1, wasserstein1_two_sample
@@ -87,7 +88,7 @@ def test_wasserstein1_matches_adaptive_quadrature(law):
         # tell quad where the integrand has kinks: atoms and the crossing F(t) = i/n
         kinks = [loc for loc, _ in law.atoms] + ([float(law.ppf(i / n))] if 0 < i < n else [])
         kinks = [t for t in kinks if nodes[i] < t < nodes[i + 1]]
-        reference += integrate.quad(lambda t: abs(i / n - float(law.cdf(t))), nodes[i], nodes[i + 1],
+        reference += integrate.quad(lambda t, i=i: abs(i / n - float(law.cdf(t))), nodes[i], nodes[i + 1],
                                     points=kinks or None, epsabs=1e-15, epsrel=1e-13, limit=200)[0]
     assert wasserstein1(x, law).statistic == pytest.approx(reference, rel=1e-8)
 

@@ -1,5 +1,5 @@
-"""Shared fixtures of the curvature tests: small synthetic models (no files needed) and, where
-present, the benchmark fixture in ``../shared/benchdata`` (digits MLPs with exact spectra)."""
+"""Shared fixtures of the curvature tests: small synthetic models (no files needed) and the digits
+MLPs with exact spectra in ``tests/data/digits_mlps`` (its README says how they were made)."""
 
 import pathlib
 
@@ -9,7 +9,7 @@ import torch
 
 torch.set_num_threads(1)  # the tests share 2 cores with other suites; timings are not tested here
 
-BENCHDATA = pathlib.Path(__file__).resolve().parents[3].parent / "shared" / "benchdata"
+BENCHDATA = pathlib.Path(__file__).resolve().parents[2] / "data" / "digits_mlps"
 
 
 def tanh_mlp(widths, seed=0, dtype=torch.float64):
@@ -34,9 +34,8 @@ def small_problem():
 def digits_fixture(name):
     """(model, X, y, exact) for the fixture's ``small`` or ``big`` MLP, or skip with the reason."""
     if not BENCHDATA.is_dir():
-        pytest.skip(f"benchmark fixture not found at {BENCHDATA} (shared/benchdata is not part of the "
-                    "repository; the core checks use synthetic models)")
-    sklearn = pytest.importorskip("sklearn", reason="scikit-learn provides the digits data of the fixture")
+        pytest.fail(f"the digits-MLP fixture is part of the repository but was not found at {BENCHDATA}")
+    pytest.importorskip("sklearn", reason="scikit-learn provides the digits data of the fixture")
     from sklearn.datasets import load_digits
     from sklearn.preprocessing import StandardScaler
 

@@ -7,7 +7,11 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from rmtheory._params import ParameterError
 from validation.curvature import (
-    NotTwiceDifferentiableError, exact_matrix, fisher, ggn, hessian,
+    NotTwiceDifferentiableError,
+    exact_matrix,
+    fisher,
+    ggn,
+    hessian,
 )
 
 from .conftest import tanh_mlp

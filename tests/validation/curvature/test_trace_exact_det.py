@@ -7,7 +7,12 @@ from torch.utils.data import DataLoader, TensorDataset
 
 from rmtheory._params import ParameterError
 from validation.curvature import (
-    MatrixOperator, NonDeterministicOperatorError, check_determinism, exact_hessian, hessian, trace,
+    MatrixOperator,
+    NonDeterministicOperatorError,
+    check_determinism,
+    exact_hessian,
+    hessian,
+    trace,
 )
 
 from .conftest import tanh_mlp

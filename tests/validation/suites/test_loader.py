@@ -1,7 +1,7 @@
 """Suite files: built-ins parse, grids expand, and every kind of bad input is one line."""
 
-import io
 import contextlib
+import io
 
 import pytest
 

@@ -65,7 +65,7 @@ def test_kill_9_at_random_moments_loses_and_duplicates_nothing(tmp_path, write_s
     rng = random.Random(1)
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     kills = 0
-    for attempt in range(2):
+    for _attempt in range(2):
         proc = subprocess.Popen(cli("validate", path, "--out", out, "--no-progress"), cwd=ROOT, env=env,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # wait for this attempt to add at least one record, then kill at a random moment after it

@@ -12,10 +12,10 @@ Example::
 """
 
 from rmtheory import algebraic, edge, ensembles, free, kacrice, predict, stats
-from rmtheory._params import ParameterError
 from rmtheory.expr import ExpressionError, parse_law
 from rmtheory.free import Atoms, EmpiricalLaw, GeneralizedMarchenkoPastur, free_add, free_mul, spiked_outliers
 from rmtheory.laws import AffineImage, MarchenkoPastur, Semicircle, SpectralLaw, TracyWidom
+from rmtheory.params import ParameterError
 
 __version__ = "0.1.0"
 

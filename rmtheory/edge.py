@@ -51,8 +51,8 @@ import math
 import numpy as np
 from scipy import linalg
 
-from rmtheory._params import Integer, OneOf, check
 from rmtheory.laws.base import SpectralLaw, _scalar
+from rmtheory.params import Integer, OneOf, check
 
 __all__ = ["wigner_edge", "wishart_edge", "largest_eigenvalue", "LargestEigenvalue",
            "beta_hermite_largest", "beta_laguerre_largest", "ENSEMBLES"]

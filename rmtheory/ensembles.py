@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import linalg
 
-from rmtheory._params import Integer, Real, check
+from rmtheory.params import Integer, Real, check
 
 __all__ = [
     "goe", "gue", "gse", "wishart", "eigenvalues",

@@ -30,7 +30,7 @@ import math
 import torch
 from torch import nn
 
-from rmtheory._params import Integer, OneOf, Real, check
+from rmtheory.params import Integer, OneOf, Real, check
 
 __all__ = ["ACTIVATIONS", "activation", "mlp", "cnn", "resnet", "RandomFeatures",
            "logistic_regression", "num_parameters", "HalfMSELoss", "loss_function"]

@@ -41,7 +41,7 @@ from dataclasses import asdict, dataclass, field
 
 import torch
 
-from rmtheory._params import Integer, OneOf, Real, check
+from rmtheory.params import Integer, OneOf, Real, check
 from validation.models import loss_function
 
 __all__ = ["TrainConfig", "TrainResult", "train", "atomic_save", "load_checkpoint"]

@@ -37,8 +37,8 @@ import mpmath
 import numpy as np
 import sympy
 
-from rmtheory._params import Integer, check
 from rmtheory.algebraic.polynomials import g, polynomial, z
+from rmtheory.params import Integer, check
 
 __all__ = ["discriminant", "edges", "support"]
 

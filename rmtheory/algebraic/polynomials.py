@@ -48,7 +48,7 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 
 __all__ = ["g", "z", "polynomial", "rational", "register", "NotAlgebraicError", "residual"]
 

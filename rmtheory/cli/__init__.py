@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rmtheory._params import ParameterError
 from rmtheory.cli import _output
+from rmtheory.params import ParameterError
 
 __all__ = ["main", "UsageError"]
 

@@ -6,9 +6,9 @@ import argparse
 
 import numpy as np
 
-from rmtheory._params import Integer, Real, check
 from rmtheory.cli import UsageError, _output
 from rmtheory.cli.density import _number
+from rmtheory.params import Integer, Real, check
 
 HELP = "complexity of critical points and energy thresholds of spherical spin glasses"
 DESCRIPTION = """\

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory._params import Integer, Real, check
 from rmtheory.cli import _output
+from rmtheory.params import Integer, Real, check
 
 HELP = "print x, pdf and cdf of a law on a grid"
 DESCRIPTION = """\

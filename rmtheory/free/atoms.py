@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory._params import Parameter, ParameterError
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.params import Parameter, ParameterError
 
 __all__ = ["Atoms", "EmpiricalLaw"]
 

@@ -27,13 +27,13 @@ from functools import cached_property
 import numpy as np
 from scipy import linalg
 
-from rmtheory._params import ParameterError
 from rmtheory.free import quadrature, transforms
 from rmtheory.free import support as support_mod
 from rmtheory.free.atoms import Atoms
 from rmtheory.free.subordination import SubordinationSolver
 from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.params import ParameterError
 
 __all__ = ["FreeAdditiveConvolution", "FreeMultiplicativeConvolution", "free_add", "free_mul", "haar_orthogonal"]
 

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory._params import Parameter, ParameterError, Real, check
 from rmtheory.free.convolution import FreeMultiplicativeConvolution
 from rmtheory.laws.base import SpectralLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
+from rmtheory.params import Parameter, ParameterError, Real, check
 
 __all__ = ["GeneralizedMarchenkoPastur"]
 

@@ -46,9 +46,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from rmtheory._params import ParameterError
 from rmtheory.free.subordination import SolverError
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.params import ParameterError
 
 __all__ = ["spiked_outliers", "SpikeOutliers", "Outlier"]
 

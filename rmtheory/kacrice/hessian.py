@@ -35,8 +35,8 @@ from __future__ import annotations
 
 import math
 
-from rmtheory._params import Integer, ParameterError, Real, check
 from rmtheory.laws.semicircle import Semicircle
+from rmtheory.params import Integer, ParameterError, Real, check
 
 __all__ = ["hessian_law", "index_fraction"]
 

@@ -44,9 +44,9 @@ import numbers
 import mpmath
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, ParameterError, Real, check
 from rmtheory.kacrice import closed_form
 from rmtheory.kacrice import kac_rice_integral as _kr
+from rmtheory.params import Integer, OneOf, ParameterError, Real, check
 
 __all__ = ["SphericalSpinGlass"]
 

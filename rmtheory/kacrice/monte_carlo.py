@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rmtheory._params import Integer, ParameterError, Real, check
+from rmtheory.params import Integer, ParameterError, Real, check
 
 __all__ = ["PSpinHamiltonian", "DescentResult", "ThresholdCheck", "gradient_descent",
            "random_sphere_points", "energy_tolerance", "edge_tolerance", "threshold_check"]

@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 
 import mpmath
 
-from rmtheory._params import Integer, check
 from rmtheory.kacrice import kac_rice_integral as _kr
+from rmtheory.params import Integer, check
 
 __all__ = ["ThresholdTable", "energy_thresholds"]
 

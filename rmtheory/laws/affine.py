@@ -23,8 +23,8 @@ import math
 
 import numpy as np
 
-from rmtheory._params import ParameterError, Real, check
 from rmtheory.laws.base import SpectralLaw, _fmt_number
+from rmtheory.params import ParameterError, Real, check
 
 __all__ = ["AffineImage"]
 

@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rmtheory._params import Integer, Parameter, check
+from rmtheory.params import Integer, Parameter, check
 
 __all__ = ["SpectralLaw"]
 
@@ -44,7 +44,7 @@ class SpectralLaw:
     """Base class of every law. See the module docstring for conventions.
 
     Subclasses set ``name`` (the grammar name, e.g. ``"mp"``), ``parameters`` (a tuple of
-    :class:`~rmtheory._params.Parameter`) and call ``self._init_parameters(locals())``-style via
+    :class:`~rmtheory.params.Parameter`) and call ``self._init_parameters(locals())``-style via
     :meth:`_set_parameters`. They implement at least ``_pdf`` and ``_support``; everything else has a
     generic fallback that subclasses override where a closed form exists.
     """

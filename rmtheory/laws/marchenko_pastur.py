@@ -22,8 +22,8 @@ from math import comb
 import numpy as np
 
 from rmtheory import ensembles
-from rmtheory._params import Parameter, Real
 from rmtheory.laws.base import SpectralLaw, stable_quadratic_root
+from rmtheory.params import Parameter, Real
 
 __all__ = ["MarchenkoPastur"]
 

@@ -4,6 +4,7 @@ Front doors :func:`hessian`, :func:`ggn`, :func:`jacobian`, :func:`gram` take an
 data description and dispatch to the theory that applies (:mod:`rmtheory.predict.doors`); the
 theories are usable directly too. Each returns a :class:`Prediction`.
 """
+from rmtheory.params import NoTheoryError
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
 from rmtheory.predict.doors import ggn, gram, hessian, jacobian
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
@@ -23,7 +24,7 @@ from rmtheory.predict.pennington_schoenholz_ganguli import (
     mean_field,
 )
 from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram
-from rmtheory.predict.record import NoTheoryError, OutlierPrediction, Prediction
+from rmtheory.predict.record import OutlierPrediction, Prediction
 from rmtheory.predict.scaling import edge_prefactor, scaling, tracy_widom_edge
 
 __all__ = [

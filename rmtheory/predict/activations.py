@@ -47,7 +47,7 @@ from typing import Callable
 import numpy as np
 from scipy import special
 
-from rmtheory._params import ParameterError, Real, check
+from rmtheory.params import ParameterError, Real, check
 
 __all__ = ["Activation", "ActivationMoments", "activation", "activation_moments", "gaussian_expectation",
            "ACTIVATIONS"]

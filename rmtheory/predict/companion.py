@@ -27,9 +27,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from rmtheory._params import ParameterError, Real, check
 from rmtheory.free.transforms import exact_number
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.params import ParameterError, Real, check
 
 __all__ = ["Companion"]
 

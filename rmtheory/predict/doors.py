@@ -24,7 +24,7 @@ ggn        depth = 1, loss mse, at initialization        :func:`two_layer_ntk_gr
 ggn        classes and class_mean_gram                   :func:`class_outliers`
 =========  ===========================================  ==============================================
 
-Anything else raises :class:`~rmtheory.predict.record.NoTheoryError` naming what is missing; no
+Anything else raises :class:`~rmtheory.params.NoTheoryError` naming what is missing; no
 door guesses.
 
 Example (the Jacobian of a critical ReLU network; a deep Hessian needs the loss level ε)::
@@ -36,13 +36,13 @@ Example (the Jacobian of a critical ReLU network; a deep Hessian needs the loss 
     >>> rmt.predict.hessian(width=300, depth=2, d=100, P=1000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    rmtheory.predict.record.NoTheoryError: no theory for hessian of a depth-2 network ...: needs ... epsilon ...
+    rmtheory.params.NoTheoryError: no theory for hessian of a depth-2 network ...: needs ... epsilon ...
 """
 
 from __future__ import annotations
 
-from rmtheory._params import Integer, OneOf, ParameterError, Real, check
-from rmtheory.predict.record import NoTheoryError, Prediction
+from rmtheory.params import Integer, NoTheoryError, OneOf, ParameterError, Real, check
+from rmtheory.predict.record import Prediction
 
 __all__ = ["hessian", "ggn", "jacobian", "gram", "LOSSES"]
 

@@ -31,7 +31,7 @@ Data: P samples x_i ∈ R^d, iid N(0, Σ), γ = d/P.
 * **Softmax regression** with C classes at w = 0 (uniform predictions): H = A ⊗ (Xᵀ X/P) with
   A = (I − 11ᵀ/C)/C, so its law is ((C − 1)/C)·GMP(γ, Σ/C) + (1/C)·δ₀ (A has eigenvalues 1/C,
   C − 1 times, and 0). At other weights the matrix weight Diag(p) − p pᵀ varies with the sample and
-  no scalar theory applies; that case raises :class:`~rmtheory.predict.record.NoTheoryError`.
+  no scalar theory applies; that case raises :class:`~rmtheory.params.NoTheoryError`.
 
 Example::
 
@@ -48,16 +48,16 @@ import math
 import numpy as np
 from scipy import optimize, special
 
-from rmtheory._params import Integer, ParameterError, Real, check
 from rmtheory.free import transforms
 from rmtheory.free.atoms import Atoms, EmpiricalLaw
 from rmtheory.free.generalized_mp import GeneralizedMarchenkoPastur
 from rmtheory.laws.base import SpectralLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
+from rmtheory.params import Integer, NoTheoryError, ParameterError, Real, check
 from rmtheory.predict.activations import graded_nodes
 from rmtheory.predict.companion import Companion
 from rmtheory.predict.inverse_law import InverseFunctionLaw
-from rmtheory.predict.record import NoTheoryError, OutlierPrediction, Prediction
+from rmtheory.predict.record import OutlierPrediction, Prediction
 
 __all__ = ["WeightedGram", "least_squares_hessian", "logistic_hessian", "softmax_hessian", "population_law"]
 

@@ -80,10 +80,10 @@ from math import comb
 
 import numpy as np
 
-from rmtheory._params import Integer, Real, check
 from rmtheory.free import transforms
 from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
+from rmtheory.params import Integer, Real, check
 from rmtheory.predict.inverse_law import InverseFunctionLaw
 from rmtheory.predict.random_features import checked_constants, feature_constants
 

@@ -46,7 +46,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, ParameterError, check
+from rmtheory.params import Integer, OneOf, ParameterError, check
 from rmtheory.predict.record import OutlierPrediction, Prediction
 
 __all__ = ["class_outliers"]

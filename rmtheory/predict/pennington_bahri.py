@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import math
 
-from rmtheory._params import Real, check
 from rmtheory.free.convolution import free_add
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.laws.semicircle import Semicircle
+from rmtheory.params import Real, check
 from rmtheory.predict.record import Prediction
 
 __all__ = ["pennington_bahri", "pennington_bahri_law", "pennington_bahri_index", "critical_epsilon",

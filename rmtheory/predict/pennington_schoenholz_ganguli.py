@@ -48,11 +48,11 @@ from fractions import Fraction
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, ParameterError, Real, check
 from rmtheory.free import transforms
+from rmtheory.params import Integer, NoTheoryError, OneOf, ParameterError, Real, check
 from rmtheory.predict import activations as acts
 from rmtheory.predict.inverse_law import InverseFunctionLaw
-from rmtheory.predict.record import NoTheoryError, Prediction
+from rmtheory.predict.record import Prediction
 from rmtheory.predict.weight_law import UniformMixture, WeightLaw
 
 __all__ = ["MeanField", "mean_field", "DeepJacobian", "deep_jacobian", "jacobian_edge_growth", "WEIGHTS"]

@@ -22,23 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rmtheory._params import ParameterError
+from rmtheory.params import NoTheoryError
 
 __all__ = ["Prediction", "OutlierPrediction", "NoTheoryError"]
-
-
-class NoTheoryError(ParameterError):
-    """No implemented theory applies to the architecture and data described.
-
-    The message says what is missing or unsupported, and what would make a theory apply; it never
-    falls back to a guess. It is a :class:`~rmtheory._params.ParameterError`, so the command line
-    reports it as one line with exit status 2.
-    """
-
-    def __init__(self, what: str, value, needed: str, detail: str = ""):
-        self.name, self.value, self.allowed = what, value, needed
-        extra = f"; {detail}" if detail else ""
-        ValueError.__init__(self, f"no theory for {what} = {value!r}: needs {needed}{extra}")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ obtained by mapping the edge onto the semicircle's (ρ_sc(y) ≈ (1/π)√(2 −
 λ_max = 2 + n^{−2/3} X). For MP(c) this is Johnstone's leading-order scale (1 + √c)^{4/3} √c p^{−2/3}
 (tested). A is read off the law's density at λ₊ − δ, δ = 10^{−4}, 10^{−5} × the width of the top
 interval and extrapolated linearly in δ (ρ/√δ = A/π + O(δ)); a density whose ρ/√δ is not constant to
-10 % there is not a square-root edge and raises :class:`~rmtheory.predict.record.NoTheoryError`. An
+10 % there is not a square-root edge and raises :class:`~rmtheory.params.NoTheoryError`. An
 outlier above the edge is not Tracy-Widom (it fluctuates O(n^{−1/2})).
 
 Example (Marchenko-Pastur with ratio ¼ at n = 400: edge 2.25; Johnstone's leading-order scale)::
@@ -29,8 +29,7 @@ import math
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, check
-from rmtheory.predict.record import NoTheoryError
+from rmtheory.params import Integer, NoTheoryError, OneOf, check
 
 __all__ = ["tracy_widom_edge", "edge_prefactor", "scaling"]
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as _st
 
-from rmtheory._params import Integer, Real, check
+from rmtheory.params import Integer, Real, check
 
 __all__ = ["TestResult", "ks_test", "ks_two_sample", "wasserstein1", "wasserstein1_two_sample"]
 

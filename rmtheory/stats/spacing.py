@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from rmtheory._params import OneOf, check
+from rmtheory.params import OneOf, check
 
 __all__ = ["spacing_ratios", "spacing_ratio_mean", "spacing_ratio_density", "SPACING_RATIO_MEAN"]
 

@@ -13,7 +13,7 @@ import pytest
 
 import rmtheory as rmt
 from rmtheory import edge, ensembles
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from rmtheory.stats import ks_test
 
 

@@ -96,7 +96,7 @@ def test_installed_fashion_mnist():
 
 
 def test_more_samples_than_there_are_is_refused():
-    from rmtheory._params import ParameterError
+    from rmtheory.params import ParameterError
 
     with pytest.raises(ParameterError, match=r"n = 5000 is outside the allowed range \[1, 1797\]"):
         digits(n=5000)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import torch
 
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 
 __all__ = ["Batches", "make_batches"]
 

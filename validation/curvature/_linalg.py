@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from rmtheory._params import Integer, ParameterError, check
+from rmtheory.params import Integer, ParameterError, check
 
 __all__ = ["as_matmat", "rademacher", "gaussian", "check_int"]
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import torch
 
-from rmtheory._params import Real, check
+from rmtheory.params import Real, check
 from validation.curvature._linalg import as_matmat, check_int, gaussian
 
 __all__ = ["check_determinism", "DeterminismReport", "NonDeterministicOperatorError"]

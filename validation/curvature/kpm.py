@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from rmtheory._params import Real, check
+from rmtheory.params import Real, check
 from validation.curvature._linalg import as_matmat, check_int, rademacher
 from validation.curvature.lanczos import LanczosProcess
 

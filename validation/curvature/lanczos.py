@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from rmtheory._params import Integer, OneOf, ParameterError, Real, check
+from rmtheory.params import Integer, OneOf, ParameterError, Real, check
 from validation.curvature._linalg import as_matmat, gaussian
 
 __all__ = ["lanczos", "LanczosResult", "LanczosNotConverged", "LanczosProcess"]

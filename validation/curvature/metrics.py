@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from rmtheory._params import Integer, Real, check
+from rmtheory.params import Integer, Real, check
 
 __all__ = ["Metric", "lambda_max", "lambda_min", "hessian_trace", "participation_ratio",
            "negative_fraction", "bulk_edges", "bulk_ratio", "edge_sharpness",

@@ -36,7 +36,7 @@ import time
 import numpy as np
 import torch
 
-from rmtheory._params import Integer, OneOf, ParameterError, check
+from rmtheory.params import Integer, OneOf, ParameterError, check
 from validation.curvature._data import Batches, make_batches
 from validation.curvature.products import (
     HESSIAN_STRATEGIES,

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import torch
 
-from rmtheory._params import OneOf, check
+from rmtheory.params import OneOf, check
 from validation.curvature._linalg import as_matmat, check_int, gaussian, rademacher
 
 __all__ = ["trace", "TraceResult"]

@@ -51,7 +51,7 @@ class Dataset:
         Asking for more samples than there are is an error, not a silent "all": the record's
         parameters must say what was trained on."""
         if n is not None and n > self.num_samples:
-            from rmtheory._params import ParameterError
+            from rmtheory.params import ParameterError
 
             raise ParameterError("n", n, f"[1, {self.num_samples}]", f"{self.name} has {self.num_samples} samples")
         if n is None or n == self.num_samples:

@@ -19,7 +19,7 @@ import pathlib
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, ParameterError, check
+from rmtheory.params import Integer, OneOf, ParameterError, check
 from validation.data.dataset import Dataset, DatasetMissingError
 
 __all__ = ["fashion_mnist", "read_idx", "DEFAULT_PATH", "CLASSES"]

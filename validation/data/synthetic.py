@@ -20,7 +20,7 @@ import math
 
 import numpy as np
 
-from rmtheory._params import Integer, ParameterError, Real, check
+from rmtheory.params import Integer, ParameterError, Real, check
 from validation.data.dataset import Dataset
 
 __all__ = ["gaussian", "gaussian_mixture", "teacher_student", "population_values"]

@@ -40,7 +40,7 @@ from typing import Callable
 
 import numpy as np
 
-from rmtheory._params import OneOf, ParameterError, check
+from rmtheory.params import OneOf, ParameterError, check
 from rmtheory.predict import ACTIVATIONS
 
 __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "Task", "Record",
@@ -146,7 +146,7 @@ class ListOf:
 @dataclass(frozen=True)
 class Param:
     default: object
-    domain: object = None    # a rmtheory._params domain (Real, Integer, OneOf, ListOf) or None
+    domain: object = None    # a rmtheory.params domain (Real, Integer, OneOf, ListOf) or None
     doc: str = ""
     optional: bool = False   # None allowed
 

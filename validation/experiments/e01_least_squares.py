@@ -24,7 +24,7 @@ Wasserstein-1 to the law is recorded as a measured statistic (no threshold).
 from __future__ import annotations
 
 import rmtheory as rmt
-from rmtheory._params import Integer, Real
+from rmtheory.params import Integer, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check, ListOf, Outcome, Param, experiment
 

@@ -15,7 +15,7 @@ Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._c
 
 from __future__ import annotations
 
-from rmtheory._params import Integer, Real
+from rmtheory.params import Integer, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
 from validation.experiments.base import ACTIVATION, Outcome, Param, experiment

@@ -20,7 +20,7 @@ Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._c
 
 from __future__ import annotations
 
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
 from validation.experiments.base import Outcome, Param, experiment

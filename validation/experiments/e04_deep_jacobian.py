@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
 from validation.experiments.base import ACTIVATION, Outcome, Param, experiment
@@ -51,7 +51,7 @@ def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed,
 
 def _finite_width_edge(law, N):
     """(mean, sd) of λ_max at width N from the Tracy-Widom edge law, or None where it does not apply."""
-    from rmtheory._params import ParameterError
+    from rmtheory.params import ParameterError
     from rmtheory.predict.scaling import tracy_widom_edge
 
     try:

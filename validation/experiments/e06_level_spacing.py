@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 
 import rmtheory as rmt
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments._training import load_dataset, train_mlp
 from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment

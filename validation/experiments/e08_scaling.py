@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import ACTIVATION, Check, ListOf, Outcome, Param, experiment
 from validation.experiments.e04_deep_jacobian import jacobian_spectrum, predicted

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments._predict import predictor
 from validation.experiments._training import load_dataset, train_mlp

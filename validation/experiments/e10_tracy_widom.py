@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 import rmtheory as rmt
-from rmtheory._params import Integer, Real
+from rmtheory.params import Integer, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check, Outcome, Param, experiment
 

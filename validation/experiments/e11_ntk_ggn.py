@@ -21,7 +21,7 @@ measures D ∝ P^-1/2 there); the built-in suites use P < d, the usual NTK regim
 
 from __future__ import annotations
 
-from rmtheory._params import Integer, Real
+from rmtheory.params import Integer, Real
 from validation.experiments import _compare
 from validation.experiments._predict import call
 from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from rmtheory._params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check, Outcome, Param, experiment
 

@@ -28,7 +28,7 @@ import itertools
 import pathlib
 from dataclasses import dataclass, field
 
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 
 __all__ = ["Suite", "SuiteError", "load_suite", "parse_suite", "builtin_suites", "BUILTIN"]
 

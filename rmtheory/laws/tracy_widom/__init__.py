@@ -73,9 +73,9 @@ from functools import cached_property
 
 import numpy as np
 
-from rmtheory._params import OneOf, Parameter, check
 from rmtheory.laws.base import SpectralLaw, _scalar
 from rmtheory.laws.tracy_widom import fredholm, interpolant, painleve
+from rmtheory.params import OneOf, Parameter, check
 
 __all__ = ["TracyWidom"]
 

@@ -10,8 +10,8 @@ import pytest
 import sympy
 
 import rmtheory as rmt
-from rmtheory._params import ParameterError
 from rmtheory.algebraic import discriminant, edges, support, z
+from rmtheory.params import ParameterError
 
 SC, MP, AT = rmt.Semicircle, rmt.MarchenkoPastur, rmt.Atoms
 

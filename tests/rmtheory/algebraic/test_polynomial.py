@@ -8,9 +8,9 @@ import pytest
 import sympy
 
 import rmtheory as rmt
-from rmtheory._params import ParameterError
 from rmtheory.algebraic import NotAlgebraicError, g, polynomial, rational, residual, z
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.params import ParameterError
 
 
 def proportional(p, expr) -> bool:

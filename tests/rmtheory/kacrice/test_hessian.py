@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 import rmtheory as rmt
-from rmtheory._params import ParameterError
 from rmtheory.kacrice import SphericalSpinGlass
 from rmtheory.kacrice import kac_rice_integral as kr
+from rmtheory.params import ParameterError
 
 
 @pytest.mark.parametrize("p", [3, 4])

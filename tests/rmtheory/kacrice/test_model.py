@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import rmtheory as rmt
-from rmtheory._params import ParameterError
 from rmtheory.kacrice import SphericalSpinGlass
+from rmtheory.params import ParameterError
 
 
 def test_reachable_from_the_top_package():

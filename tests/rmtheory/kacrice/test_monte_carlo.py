@@ -10,10 +10,10 @@ import math
 import numpy as np
 import pytest
 
-from rmtheory._params import ParameterError
 from rmtheory.kacrice import SphericalSpinGlass
 from rmtheory.kacrice import monte_carlo as mc
 from rmtheory.laws.semicircle import Semicircle
+from rmtheory.params import ParameterError
 from rmtheory.stats import ks_test
 
 

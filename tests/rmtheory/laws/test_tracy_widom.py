@@ -24,8 +24,8 @@ from hypothesis import strategies as st
 
 import rmtheory as rmt
 from rmtheory import edge, ensembles
-from rmtheory._params import ParameterError
 from rmtheory.laws.tracy_widom import fredholm, interpolant, painleve
+from rmtheory.params import ParameterError
 from rmtheory.stats import ks_test
 
 # ----------------------------------------------------------------------------- references

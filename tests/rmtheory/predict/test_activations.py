@@ -9,7 +9,7 @@ import pytest
 from scipy import integrate, special
 
 import rmtheory.predict as P
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 
 
 def quad_moment(g, v):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import rmtheory.predict as P
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 
 
 def test_dispatch():

@@ -8,7 +8,7 @@ import pytest
 
 import rmtheory as rmt
 import rmtheory.predict as P
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from rmtheory.stats import ks_test
 
 C, N, PC, S2 = 4, 400, 150, 0.25          # classes, parameters n, samples per class, noise variance

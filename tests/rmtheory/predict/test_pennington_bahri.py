@@ -10,7 +10,7 @@ import pytest
 
 import rmtheory as rmt
 import rmtheory.predict as P
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from rmtheory.stats import ks_test
 
 

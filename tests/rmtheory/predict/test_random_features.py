@@ -11,7 +11,7 @@ from scipy import special
 
 import rmtheory as rmt
 import rmtheory.predict as P
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from rmtheory.stats import ks_test
 
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from validation.curvature import LanczosNotConverged, MatrixOperator, lanczos
 
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 from scipy.stats import wasserstein_distance
 
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from validation.curvature import gaussian_density, hessian, kpm, slq
 
 from .conftest import digits_fixture

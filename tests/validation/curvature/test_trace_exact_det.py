@@ -5,7 +5,7 @@ import pytest
 import torch
 from torch.utils.data import DataLoader, TensorDataset
 
-from rmtheory._params import ParameterError
+from rmtheory.params import ParameterError
 from validation.curvature import (
     MatrixOperator,
     NonDeterministicOperatorError,

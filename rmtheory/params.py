@@ -1,13 +1,14 @@
-"""Parameter domains, declared as data and checked where input enters.
+"""Parameter domains, declared as data and checked where input enters (public: ``validation`` and
+``papers`` use the same domains and errors).
 
 Every public constructor and function checks its parameters through :func:`check`, so a bad value
 is refused with one message that names the parameter, its value and the allowed range, e.g.::
 
-    >>> from rmtheory._params import check, Real
+    >>> from rmtheory.params import check, Real
     >>> check("ratio", -1.0, Real(0, None, low_open=True))
     Traceback (most recent call last):
     ...
-    rmtheory._params.ParameterError: ratio = -1.0 is outside the allowed range (0, inf)
+    rmtheory.params.ParameterError: ratio = -1.0 is outside the allowed range (0, inf)
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import math
 import numbers
 from dataclasses import dataclass
 
-__all__ = ["ParameterError", "Real", "Integer", "OneOf", "check", "Parameter"]
+__all__ = ["ParameterError", "NoTheoryError", "Real", "Integer", "OneOf", "check", "Parameter"]
 
 
 class ParameterError(ValueError):
@@ -30,6 +31,27 @@ class ParameterError(ValueError):
         self.name, self.value, self.allowed = name, value, allowed
         extra = f" ({detail})" if detail else ""
         super().__init__(f"{name} = {value!r} is outside the allowed range {allowed}{extra}")
+
+
+class NoTheoryError(ParameterError):
+    """No implemented theory applies to the architecture and data described.
+
+    The message says what is missing or unsupported, and what would make a theory apply; it never
+    falls back to a guess. It is a :class:`ParameterError`, so the command line reports it as one
+    line with exit status 2.
+
+    Example::
+
+        >>> raise NoTheoryError("depth", 40, "a depth at which the law resolves")
+        Traceback (most recent call last):
+        ...
+        rmtheory.params.NoTheoryError: no theory for depth = 40: needs a depth at which the law resolves
+    """
+
+    def __init__(self, what: str, value, needed: str, detail: str = ""):
+        self.name, self.value, self.allowed = what, value, needed
+        extra = f"; {detail}" if detail else ""
+        ValueError.__init__(self, f"no theory for {what} = {value!r}: needs {needed}{extra}")
 
 
 @dataclass(frozen=True)

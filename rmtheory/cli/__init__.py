@@ -3,35 +3,95 @@
 Each sub-command lives in its own module exposing ``register(subparsers)``, which adds its parser and
 sets ``func``. Bad input of any kind (a parameter out of range, a malformed expression, a bad flag)
 ends with exit status 2 and one line on stderr, never a traceback.
+
+Other packages add sub-commands without this package importing them (``rmtheory`` never imports
+``validation``): an entry point in the group ``rmtheory.commands`` names a ``register`` function,
+e.g. in pyproject.toml::
+
+    [project.entry-points."rmtheory.commands"]
+    validate = "validation.cli:register"
+
+Such a module is loaded for every parse (``rmtheory --help`` lists its command), so it must import
+nothing heavy at module level. It raises :class:`UsageError` for bad input and may print with
+:func:`print_json`, like the built-in commands.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from importlib.metadata import entry_points
 
 from rmtheory.cli import _output
+from rmtheory.cli._common import UsageError
+from rmtheory.cli._output import print_json
 from rmtheory.params import ParameterError
 
-__all__ = ["main", "UsageError"]
+__all__ = ["main", "build_parser", "UsageError", "print_json", "COMMAND_GROUP"]
 
+#: the entry-point group of sub-commands contributed by other packages
+COMMAND_GROUP = "rmtheory.commands"
 
-class UsageError(ValueError):
-    """Bad command-line input that is not a law parameter (e.g. ``--points 0``)."""
+#: sub-commands of this project that an extra installs: listed (and explained) even when it is not
+_OPTIONAL = {
+    "validate": ("validation",
+                 "run a validation suite: train, measure spectra, test predictions (needs the [validation] extra)"),
+}
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse prints usage plus the error; the contract is one line, so only the error."""
+    """argparse prints usage plus the error; the contract is one line, so only the error.
+
+    ``unavailable``: set on a sub-command whose package cannot be loaded; parsing it (``--help``
+    included) is then that one-line error instead.
+    """
+
+    unavailable: str | None = None
 
     def error(self, message):  # noqa: D401 - argparse API
         raise UsageError(f"{self.prog}: {message}")
 
+    def parse_known_args(self, args=None, namespace=None):
+        if self.unavailable:
+            raise UsageError(self.unavailable)
+        return super().parse_known_args(args, namespace)
+
 
 def _commands():
     # imported here so `rmtheory --help` does not pay for every sub-command's imports
-    from rmtheory.cli import complexity, density, edges, laws_cmd, predict, validate
+    from rmtheory.cli import complexity, density, edges, laws_cmd, predict
 
-    return [density, edges, laws_cmd, predict, complexity, validate]
+    return [density, edges, laws_cmd, predict, complexity]
+
+
+def _install_hint(extra: str) -> str:
+    return f"pip install -e \".[{extra}]\""
+
+
+def _add_unavailable(sub, name: str, text: str, message: str) -> None:
+    parser = sub.add_parser(name, help=text, add_help=False)
+    parser.unavailable = message
+
+
+def _add_contributed(sub) -> None:
+    found = {ep.name: ep for ep in entry_points(group=COMMAND_GROUP)}
+    for name, ep in found.items():
+        try:
+            register = ep.load()
+        except ImportError as err:
+            # a package or a dependency missing: the command is still listed and says what to install
+            if name in _OPTIONAL:
+                extra, text = _OPTIONAL[name]
+                message = f"rmtheory {name} needs the [{extra}] extra ({err}): {_install_hint(extra)}"
+            else:
+                text = f"(unavailable: {ep.value} cannot be imported)"
+                message = f"rmtheory {name}: {ep.value} cannot be imported ({err})"
+            _add_unavailable(sub, name, text, message)
+            continue
+        register(sub)
+    for name, (extra, text) in _OPTIONAL.items():
+        if name not in found:
+            _add_unavailable(sub, name, text, f"rmtheory {name} needs the [{extra}] extra: {_install_hint(extra)}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in _commands():
         module.register(sub)
+    _add_contributed(sub)
     return parser
 
 

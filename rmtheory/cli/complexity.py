@@ -6,7 +6,8 @@ import argparse
 
 import numpy as np
 
-from rmtheory.cli import UsageError, _output
+from rmtheory.cli import _output
+from rmtheory.cli._common import UsageError
 from rmtheory.cli.density import _number
 from rmtheory.params import Integer, Real, check
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from rmtheory.cli import _output
+from rmtheory.cli._common import UsageError
 
 HELP = "predict the Hessian / GGN / Jacobian / Gram spectrum of a network"
 DESCRIPTION = """\
@@ -55,7 +56,6 @@ def register(sub) -> None:
 
 def run(args) -> int:
     import rmtheory.predict as predict
-    from rmtheory.cli import UsageError
 
     if args.points < 0:
         raise UsageError(f"rmtheory predict: --points must be ≥ 0, got {args.points}")

@@ -1,7 +1,9 @@
 """``rmtheory validate``: train networks, measure their spectra, test the theory — the main job.
 
-torch, pandas/pyarrow and Dask are imported inside :func:`run` only: ``import rmtheory`` and
-``rmtheory --help`` must stay light (the theory core never imports torch).
+Registered with the ``rmtheory`` command through the entry-point group ``rmtheory.commands``
+(pyproject.toml), so that ``rmtheory`` never imports ``validation``. The command line loads this
+module for every parse, ``rmtheory --help`` included: torch, pandas/pyarrow and Dask are imported
+inside :func:`run` only.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from rmtheory.cli import UsageError, _output
+from rmtheory.cli import UsageError, print_json
 
 HELP = "run a validation suite: train, measure spectra, test predictions (needs the [validation] extra)"
 DESCRIPTION = """\
@@ -89,7 +91,7 @@ def _list(args) -> int:
     suites = {name: load_suite(name) for name in builtin_suites()}
     exps = sorted(REGISTRY.values(), key=lambda e: (e.number, e.name))
     if args.json:
-        _output.print_json({
+        print_json({
             "suites": [{"name": n, "runs": len(s.tasks), "description": s.description} for n, s in suites.items()],
             "experiments": [{"number": e.number, "name": e.name, "title": e.title, "tests": e.tests,
                              "parameters": {k: {"default": v.default, "doc": v.doc,
@@ -140,7 +142,7 @@ def run(args) -> int:
     except OutputBusyError as err:
         raise UsageError(str(err)) from None
     if args.json:
-        _output.print_json(vars(summary))
+        print_json(vars(summary))
     else:
         print(summary.line())
     return 1 if summary.statuses.get("error") else 0
@@ -148,6 +150,6 @@ def run(args) -> int:
 
 def _run(args, suite, out, run_suite):
     return run_suite(suite, out, device=args.device, workers=args.workers,
-                        scheduler=args.scheduler, threads=args.threads,
-                        progress=not args.no_progress, report=not args.no_report,
+                     scheduler=args.scheduler, threads=args.threads,
+                     progress=not args.no_progress, report=not args.no_report,
                      run_timeout=args.run_timeout if args.run_timeout is not None else "suite")

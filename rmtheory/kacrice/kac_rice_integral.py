@@ -45,11 +45,16 @@ from dataclasses import dataclass
 
 import mpmath
 
+from rmtheory.params import Integer
+
 __all__ = ["log_potential", "log_potential_derivative", "top_eigenvalue_rate", "complexity",
-           "typical_shift", "threshold_energy", "KacRice"]
+           "typical_shift", "threshold_energy", "KacRice", "DPS"]
 
 #: extra digits carried inside every evaluation, dropped when the result is returned
 GUARD_DIGITS = 10
+#: the working precisions (digits) the model and the thresholds accept; declared in this module,
+#: which both import, so that neither has to import the other for it
+DPS = Integer(10, 1000)
 
 
 # ---------------------------------------------------------------- semicircle quadratures

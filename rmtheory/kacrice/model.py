@@ -46,6 +46,7 @@ import numpy as np
 
 from rmtheory.kacrice import closed_form
 from rmtheory.kacrice import kac_rice_integral as _kr
+from rmtheory.kacrice import thresholds as _thresholds
 from rmtheory.params import Integer, OneOf, ParameterError, Real, check
 
 __all__ = ["SphericalSpinGlass"]
@@ -53,7 +54,6 @@ __all__ = ["SphericalSpinGlass"]
 _DEGREE = Integer(2, None)
 _WEIGHT = Real(0, None)
 _INDEX = Integer(0, None)
-_DPS = Integer(10, 1000)
 _METHOD = OneOf(("auto", "closed", "integral"))
 #: digits the integral route carries when a float answer is asked for (``dps=None``)
 FLOAT_DPS = 20
@@ -182,7 +182,7 @@ class SphericalSpinGlass:
         against :func:`.kac_rice_integral.threshold_energy`). An mpf at ``dps`` digits if given.
         """
         if dps is not None:
-            dps = check("dps", dps, _DPS)
+            dps = check("dps", dps, _kr.DPS)
         if self.is_pure:
             if dps is None:
                 return closed_form.e_inf(self.p) * self._scale
@@ -197,9 +197,7 @@ class SphericalSpinGlass:
 
     def energy_thresholds(self, kmax: int, method: str = "auto", dps: int = 30):
         """E_∞ and E_0, …, E_{kmax−1} as a :class:`~rmtheory.kacrice.thresholds.ThresholdTable`."""
-        from rmtheory.kacrice.thresholds import energy_thresholds
-
-        return energy_thresholds(self, kmax, method=method, dps=dps)
+        return _thresholds.energy_thresholds(self, kmax, method=method, dps=dps)
 
     # ------------------------------------------------------------------ complexity
     def complexity(self, u, index=None, *, cumulative: bool = True, method: str = "auto", dps=None):
@@ -220,7 +218,7 @@ class SphericalSpinGlass:
         cumulative = bool(cumulative)
         arr = _check_u(u)
         if dps is not None:
-            dps = check("dps", dps, _DPS)
+            dps = check("dps", dps, _kr.DPS)
             if arr.ndim != 0:
                 raise ParameterError("u", u, "a scalar when dps is given")
             return self._one(float(arr), index, cumulative, method, dps)

@@ -85,10 +85,8 @@ def _zero(f, e_inf):
 
 def energy_thresholds(model, kmax: int, method: str = "auto", dps: int = 30) -> ThresholdTable:
     """E_∞ and the bottom energies E_0, …, E_{kmax−1} (``range(kmax)``) of ``model``."""
-    from rmtheory.kacrice.model import _DPS
-
     kmax = check("kmax", kmax, _KMAX)
-    dps = check("dps", dps, _DPS)
+    dps = check("dps", dps, _kr.DPS)
     method = model._method(method)
     notes = []
     with mpmath.workdps(dps):

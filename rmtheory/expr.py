@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rmtheory.free import free_add, free_mul
 from rmtheory.laws import catalog
 from rmtheory.params import ParameterError
 
@@ -233,21 +234,14 @@ def _build_call(node: Call):
         raise ParameterError(err.name, err.value, err.allowed, f"in {node.text}") from None
 
 
-_OPERATORS = {"+": ("free_add", "free additive convolution (⊞)"),
-              "*": ("free_mul", "free multiplicative convolution (⊠)")}
+_OPERATORS = {"+": free_add, "*": free_mul}
 
 
 def evaluate(tree):
     """Build the law a syntax tree describes."""
     if isinstance(tree, Call):
         return _build_call(tree)
-    import rmtheory
-
-    function_name, description = _OPERATORS[tree.op]
-    operation = getattr(rmtheory, function_name, None)
-    if operation is None:
-        raise ExpressionError(f"{description} ('{tree.op}' at column {tree.column}) is not available yet")
-    return operation(evaluate(tree.left), evaluate(tree.right))
+    return _OPERATORS[tree.op](evaluate(tree.left), evaluate(tree.right))
 
 
 def parse_law(source: str):

@@ -1,7 +1,7 @@
 """The curvature engine: Hessian, GGN and Fisher operators of a model, and spectral algorithms that
 work on any linear operator (``shape``, ``dtype``, ``matmat``).
 
-Operators (:mod:`.operators`, products in :mod:`.products`)
+Operators (:mod:`.operators`, products in :mod:`.products`, the interface in :mod:`.linear_operator`)
     :func:`hessian`, :func:`ggn`, :func:`fisher`, :class:`MatrixOperator`
 Algorithms
     :func:`lanczos` (top-/bottom-k eigenpairs, :mod:`.lanczos`), :func:`slq` (stochastic Lanczos
@@ -45,14 +45,8 @@ from validation.curvature.determinism import (
 from validation.curvature.exact import exact_hessian, exact_matrix
 from validation.curvature.kpm import KPMResult, kpm, spectral_bounds
 from validation.curvature.lanczos import LanczosNotConverged, LanczosResult, lanczos
-from validation.curvature.operators import (
-    CurvatureOperator,
-    MatrixOperator,
-    NotTwiceDifferentiableError,
-    fisher,
-    ggn,
-    hessian,
-)
+from validation.curvature.linear_operator import CurvatureOperator, MatrixOperator
+from validation.curvature.operators import NotTwiceDifferentiableError, fisher, ggn, hessian
 from validation.curvature.slq import SLQResult, gaussian_density, slq
 from validation.curvature.trace import TraceResult, trace
 

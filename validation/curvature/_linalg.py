@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from rmtheory.params import Integer, ParameterError, check
+from validation.curvature.linear_operator import MatrixOperator
 
 __all__ = ["as_matmat", "rademacher", "gaussian", "check_int"]
 
@@ -21,7 +22,6 @@ def as_matmat(op):
     """Return ``(matmat64, dim, device)``: ``matmat64`` maps a float64 (dim, k) tensor on ``device``
     to the float64 product."""
     if isinstance(op, (np.ndarray, torch.Tensor)):
-        from validation.curvature.operators import MatrixOperator
         op = MatrixOperator(op)
     shape = getattr(op, "shape", None)
     if shape is None or not hasattr(op, "matmat") or len(shape) != 2 or shape[0] != shape[1]:

@@ -17,44 +17,20 @@
 =====  =========================  ==============================================================
 
 One module per experiment; importing this package registers all of them in :data:`REGISTRY`
-(name → :class:`~validation.experiments.base.Experiment`). See :mod:`.base` for the record.
+(name → :class:`~validation.experiments.base.Experiment`, filled by :mod:`.catalog`). See
+:mod:`.base` for what an experiment returns and :mod:`.runs` for the record of a run.
 """
 
-from validation.experiments import (  # noqa: F401 - registration
-    e01_least_squares,
-    e02_random_features,
-    e03_logistic,
-    e04_deep_jacobian,
-    e05_spin_glass,
-    e06_level_spacing,
-    e07_class_outliers,
-    e08_scaling,
-    e09_training_density,
-    e10_tracy_widom,
-    e11_ntk_ggn,
-    selfcheck,
-)
 from validation.experiments.base import (
-    REGISTRY,
     Check,
     Context,
     Experiment,
     Outcome,
     Param,
     PredictionUnavailable,
-    Record,
-    Task,
-    execute,
-    run_id,
 )
+from validation.experiments.catalog import REGISTRY, get
+from validation.experiments.runs import Record, Task, execute, run_id
 
 __all__ = ["REGISTRY", "Check", "Context", "Experiment", "Outcome", "Param", "PredictionUnavailable",
            "Record", "Task", "execute", "run_id", "get"]
-
-
-def get(name: str) -> Experiment:
-    """The registered experiment ``name`` (KeyError listing the known names otherwise)."""
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        raise KeyError(f"unknown experiment {name!r}; known: {', '.join(sorted(REGISTRY))}") from None

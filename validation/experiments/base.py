@@ -1,4 +1,4 @@
-"""What an experiment is, what it returns, and how one run becomes a tidy record.
+"""What an experiment is and what it returns.
 
 An experiment pairs a measurement (torch, :mod:`validation`) with the ``rmtheory`` prediction it
 tests. It is a function ``run(ctx, params) -> Outcome`` registered with :func:`experiment` together
@@ -9,33 +9,14 @@ fixed in the experiment's module *before* any run was looked at — plus measure
 threshold, a summary of the prediction, and the data of the experiment's figure (measurement and
 prediction together). A failed check is a result: the record keeps it with its note.
 
-:func:`execute` runs one :class:`Task` (experiment × parameters × seed) and returns its
-:class:`Record`: every way a run can end becomes a status —
-
-* ``pass`` / ``fail`` — every check passed / at least one did not;
-* ``unavailable`` — the prediction needed does not exist (:class:`PredictionUnavailable`);
-* ``skipped`` — a dataset is not installed (:class:`~validation.data.DatasetMissingError`);
-* ``error`` — anything else raised, or the run exceeded its time limit (its one-line message and
-  traceback are kept).
-
-``Record.rows()`` is the tidy form: one row per check (one row when there are none), the run's
-columns repeated on each, JSON for nested values.
+How a run becomes a record: :mod:`.runs`; every experiment, registered: :mod:`.catalog`.
 """
 
 from __future__ import annotations
 
-import contextlib
-import functools
-import hashlib
-import json
 import math
 import pathlib
-import signal
-import threading
-import time
-import traceback
 from dataclasses import dataclass, field
-from types import SimpleNamespace
 from typing import Callable
 
 import numpy as np
@@ -43,12 +24,8 @@ import numpy as np
 from rmtheory.params import OneOf, ParameterError, check
 from rmtheory.predict import ACTIVATIONS
 
-__all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "Task", "Record",
-           "PredictionUnavailable", "RunTimeout", "REGISTRY", "experiment", "execute", "run_id", "canonical_json",
-           "SCHEMA_VERSION"]
-
-#: bumped when the columns of a record change
-SCHEMA_VERSION = 1
+__all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "PredictionUnavailable",
+           "REGISTRY", "experiment", "ACTIVATION"]
 
 
 #: activation names both validation.models and rmtheory.predict take (checked when a suite loads)
@@ -188,248 +165,3 @@ def experiment(name: str, number: int, title: str, params: dict, tests: str = ""
         REGISTRY[name] = Experiment(name, number, title, fn, params, tests)
         return fn
     return wrap
-
-
-def canonical_json(value) -> str:
-    """JSON with sorted keys and no whitespace: the same value always gives the same string."""
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"))
-
-
-def _plain(value):
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    if isinstance(value, np.ndarray):
-        return [_plain(v) for v in value.tolist()]
-    if isinstance(value, (np.floating, float)):
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if isinstance(value, (np.integer,)):
-        return int(value)
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, pathlib.Path):
-        return str(value)
-    return value
-
-
-def run_id(experiment_name: str, params: dict, seed: int) -> str:
-    """A deterministic id: ``NAME-<12 hex of sha256(canonical parameters, seed, code)>``; the key of
-    resume. ``code`` is :func:`code_revision`: after an edit of the experiment or of the shared
-    checks, a rerun into the same directory runs it again instead of keeping a verdict the current
-    code did not give."""
-    digest = hashlib.sha256(canonical_json({"experiment": experiment_name, "params": params,
-                                            "seed": seed, "code": code_revision(experiment_name)}
-                                           ).encode()).hexdigest()[:12]
-    return f"{experiment_name}-{digest}"
-
-
-@functools.lru_cache(maxsize=None)
-def code_revision(experiment_name: str) -> str:
-    """sha256 of the source of the experiment's module and of the modules every check goes through
-    (this one and ``_compare``); thresholds live there as code, so they are covered."""
-    import importlib
-    import inspect
-    import sys
-
-    importlib.import_module("validation.experiments")  # fills REGISTRY: the same answer in any process
-    exp = REGISTRY.get(experiment_name)
-    modules = [sys.modules[__name__], importlib.import_module("validation.experiments._compare")]
-    if exp is not None:
-        modules.append(sys.modules[exp.run.__module__])
-    h = hashlib.sha256()
-    for module in modules:
-        try:
-            h.update(inspect.getsource(module).encode())
-        except (OSError, TypeError):  # no source (a frozen build): parameters alone key the run
-            h.update(module.__name__.encode())
-    return h.hexdigest()[:16]
-
-
-@dataclass
-class Task:
-    """One run of a suite: an experiment, its fully resolved parameters and a seed."""
-
-    experiment: str
-    params: dict
-    seed: int
-    suite: str = ""
-    index: int = 0
-
-    @property
-    def id(self) -> str:
-        return run_id(self.experiment, self.params, self.seed)
-
-
-@dataclass
-class Record:
-    run_id: str
-    experiment: str
-    number: int
-    title: str
-    suite: str
-    seed: int
-    params: dict
-    status: str
-    checks: list
-    measured: dict
-    prediction: dict
-    figure: dict | None
-    note: str
-    error: str
-    traceback: str
-    wall_s: float
-    device: str
-    host: str
-    finished_at: str
-    version: str
-
-    #: the columns of :meth:`rows`, in order
-    COLUMNS = ("run_id", "experiment", "number", "title", "suite", "seed", "params", "status",
-               "check", "statistic", "value", "low", "high", "threshold", "passed", "sample_size",
-               "prediction", "measured", "check_note", "run_measured", "run_prediction", "figure",
-               "note", "error", "traceback", "wall_s", "device", "host", "finished_at", "version",
-               "schema")
-
-    def rows(self) -> list[dict]:
-        base = {"run_id": self.run_id, "experiment": self.experiment, "number": self.number,
-                "title": self.title, "suite": self.suite, "seed": self.seed,
-                "params": canonical_json(self.params), "status": self.status,
-                "run_measured": canonical_json(self.measured),
-                "run_prediction": canonical_json(self.prediction),
-                "note": self.note, "error": self.error, "traceback": self.traceback,
-                "wall_s": float(self.wall_s), "device": self.device, "host": self.host,
-                "finished_at": self.finished_at, "version": self.version, "schema": SCHEMA_VERSION}
-        checks = self.checks or [None]
-        rows = []
-        for i, c in enumerate(checks):
-            row = dict(base)
-            # the figure's data once per run (first row), not repeated on every check
-            row["figure"] = canonical_json(self.figure) if (i == 0 and self.figure) else None
-            if c is None:
-                row.update({"check": None, "statistic": None, "value": None, "low": None,
-                            "high": None, "threshold": None, "passed": None, "sample_size": None,
-                            "prediction": None, "measured": None, "check_note": None})
-            else:
-                row.update({"check": c.name, "statistic": c.statistic, "value": _num(c.value),
-                            "low": _num(c.low), "high": _num(c.high), "threshold": c.threshold,
-                            "passed": bool(c.passed), "sample_size": int(c.sample_size),
-                            "prediction": _num(c.prediction), "measured": _num(c.measured),
-                            "check_note": c.note})
-            rows.append({k: row[k] for k in self.COLUMNS})
-        return rows
-
-
-def _num(v):
-    if v is None:
-        return None
-    v = float(v)
-    return v if math.isfinite(v) else None
-
-
-def _host() -> str:
-    import socket
-
-    try:
-        return socket.gethostname()
-    except OSError:  # pragma: no cover
-        return ""
-
-
-class RunTimeout(BaseException):
-    """A run exceeded its time limit. A BaseException, like KeyboardInterrupt, so that an
-    experiment's ``except Exception`` cannot swallow it."""
-
-
-@contextlib.contextmanager
-def _time_limit(seconds):
-    """Raise :class:`RunTimeout` in this thread after ``seconds`` (POSIX interval timer; only in the
-    main thread, where signals are delivered — elsewhere, e.g. on a Dask worker's thread pool, no
-    limit is applied). Native code (a long BLAS call) finishes before the timer is seen."""
-    usable = (seconds is not None and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield False
-        return
-
-    def handler(signum, frame):
-        raise RunTimeout(f"the run exceeded its time limit of {seconds:g} s")
-
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, float(seconds))
-    try:
-        yield True
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
-def _blas_limit(threads):
-    """Limit NumPy/SciPy's BLAS and OpenMP pools to ``threads`` for the run (threadpoolctl, when
-    installed): the theory's solvers call BLAS too, and several runs side by side on Dask workers
-    must not each start a pool per core."""
-    if threads is None:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - scikit-learn brings it
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=int(threads))
-
-
-def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None = None,
-            timeout: float | None = None) -> Record:
-    """Run one task and return its record; never raises for a failure of the experiment itself.
-
-    ``timeout`` (seconds) ends a run that takes longer with an ``error`` record saying so (applied
-    where the process can be interrupted: the main thread; see :func:`_time_limit`).
-    """
-    import datetime
-
-    import rmtheory
-    import validation.experiments  # noqa: F401 - fills REGISTRY
-
-    t0 = time.perf_counter()
-    exp = REGISTRY.get(task.experiment)
-    title = exp.title if exp else ""
-    number = exp.number if exp else 0
-    rid = task.id
-    status, outcome, error, tb = "error", Outcome(), "", ""
-    try:
-        if exp is None:
-            raise KeyError(f"unknown experiment {task.experiment!r}")
-        if threads is not None:
-            import torch
-
-            torch.set_num_threads(int(threads))
-        ctx = Context(seed=task.seed, device=device,
-                      workdir=None if workdir is None else pathlib.Path(workdir) / rid, run_id=rid)
-        with _time_limit(timeout), _blas_limit(threads):
-            outcome = exp.run(ctx, SimpleNamespace(**task.params))
-        if not isinstance(outcome, Outcome):
-            raise TypeError(f"experiment {task.experiment} returned {type(outcome).__name__}, not an Outcome")
-        status = "pass" if outcome.checks and all(c.passed for c in outcome.checks) else "fail"
-        if not outcome.checks:
-            status = "error"
-            error = "the experiment returned no check"
-    except PredictionUnavailable as err:
-        status, error = "unavailable", _one_line(err)
-    except RunTimeout as err:
-        status, error, tb = "error", f"RunTimeout: {_one_line(err)}", traceback.format_exc()
-    except Exception as err:  # noqa: BLE001 - every failure of a run is recorded, never raised
-        from validation.data import DatasetMissingError
-
-        if isinstance(err, DatasetMissingError):
-            status, error = "skipped", _one_line(err)
-        else:
-            status, error, tb = "error", f"{type(err).__name__}: {_one_line(err)}", traceback.format_exc()
-    finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    return Record(rid, task.experiment, number, title, task.suite, task.seed, task.params, status,
-                  list(outcome.checks), outcome.measured, outcome.prediction, outcome.figure,
-                  outcome.note, error, tb, time.perf_counter() - t0, device, _host(), finished,
-                  rmtheory.__version__)
-
-
-def _one_line(err) -> str:
-    return " ".join(str(err).split()) or type(err).__name__

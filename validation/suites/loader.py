@@ -1,4 +1,4 @@
-"""Suite files: TOML in, a list of :class:`~validation.experiments.base.Task` out.
+"""Suite files: TOML in, a list of :class:`~validation.experiments.runs.Task` out.
 
 Format (every key optional except each experiment's ``name``)::
 
@@ -94,7 +94,7 @@ def _one_line(err) -> str:
 def parse_suite(text: str, source: str = "<string>", default_name: str = "suite") -> Suite:
     """Parse and check suite TOML ``text`` (``source`` names it in errors)."""
     from validation.experiments import REGISTRY
-    from validation.experiments.base import Task
+    from validation.experiments.runs import Task
 
     toml = _toml()
     try:

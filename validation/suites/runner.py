@@ -43,7 +43,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from validation.experiments.base import Record, Task, execute
+from validation.experiments.runs import Record, Task, execute
 from validation.suites.storage import RecordStore
 
 __all__ = ["run_suite", "RunSummary", "Progress"]

@@ -16,7 +16,7 @@ duplicated. Readers (pyarrow, pandas, Spark, DuckDB) ignore files whose names st
 leftover temporary file is invisible to them; :meth:`RecordStore.clean` removes it.
 
 The run id is a hash of the experiment, its resolved parameters and its seed
-(:func:`validation.experiments.base.run_id`): the same run always has the same file, which is what
+(:func:`validation.experiments.runs.run_id`): the same run always has the same file, which is what
 resume keys on. Every file has the same explicit Arrow schema, so the directory reads as one table:
 ``pandas.read_parquet(DIR / "records")``.
 """
@@ -98,7 +98,7 @@ class RecordStore:
         return self.records / f"{run_id}.parquet"
 
     def write(self, record) -> pathlib.Path:
-        """Write one :class:`~validation.experiments.base.Record` atomically (see the module doc)."""
+        """Write one :class:`~validation.experiments.runs.Record` atomically (see the module doc)."""
         import pyarrow as pa
         import pyarrow.parquet as pq
 

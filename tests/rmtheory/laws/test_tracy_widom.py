@@ -17,6 +17,7 @@ has cdf G4(2^{2/3} x).
 
 import math
 
+import numba
 import numpy as np
 import pytest
 from hypothesis import given
@@ -350,6 +351,86 @@ def test_bad_beta_is_refused_with_its_range():
         rmt.TracyWidom(1, method="fast")
     assert rmt.parse_law("tw(1)") == rmt.TracyWidom(1)
     assert rmt.parse_law("tracy_widom(4)").expression() == "tw(4)"
+
+
+# ----------------------------------------------------------------------------- compiled path
+WHATS = ("logcdf", "cdf", "sf", "logsf", "logpdf", "pdf")
+
+
+def _points_with_tails(seed):
+    """Random s in every regime of the fast path, every sub-panel edge, and the far tails to |s| = 1e8."""
+    rng = np.random.default_rng(seed)
+    return np.concatenate([
+        rng.uniform(interpolant.S_LEFT, interpolant.S_FAR, 2000),       # the tables
+        rng.uniform(-40.0, interpolant.S_LEFT, 300),                     # the left series
+        rng.uniform(interpolant.S_FAR, 80.0, 100),                       # the Airy-tail quadrature
+        -np.logspace(1.7, 8.0, 40), np.logspace(1.9, 8.0, 40),
+        np.arange(interpolant.S_LEFT, interpolant.S_FAR + 0.01, 0.125),  # sub-panel edges, S_LEFT, S_FAR
+    ])
+
+
+def test_compiled_log_pair_matches_the_numpy_reference():
+    s = _points_with_tails(1)
+    for beta in (1, 2, 4):
+        fast, ref = interpolant.evaluate(beta, s), interpolant.evaluate_reference(beta, s)
+        for got, want in zip(fast, ref):
+            assert np.all(np.abs(got - want) <= 1e-13 * np.maximum(1.0, np.abs(want))), beta
+
+
+@pytest.mark.parametrize("beta, scaling", LAWS)
+def test_compiled_public_functions_match_the_numpy_reference(beta, scaling):
+    # the kernel against the NumPy public layer over the NumPy reference interpolant; cdf, sf and pdf
+    # relative to their size (times |log| of it, the rounding of exp(−D)) so the tails count
+    law = _law(beta, scaling)
+    x = np.concatenate([_points_with_tails(2) / SCALE[beta, scaling], [np.inf, -np.inf, np.nan]])
+    for what in WHATS:
+        got, want = np.asarray(law._evaluate(x, what)), np.asarray(law._evaluate_numpy(x, what))
+        assert np.array_equal(np.isnan(got), np.isnan(want)) and np.array_equal(np.isinf(got), np.isinf(want))
+        fin = np.isfinite(want)
+        assert np.array_equal(got[~fin], want[~fin], equal_nan=True), what
+        got, want = got[fin], want[fin]
+        if what.startswith("log"):
+            tol = 1e-13 * np.maximum(1.0, np.abs(want))
+        else:
+            size = np.abs(np.log(np.where(want > 0, want, 1.0)))
+            tol = 1e-13 * want * np.maximum(1.0, size) + 1e-300
+        assert np.all(np.abs(got - want) <= tol), what
+
+
+@pytest.mark.skipif(numba.config.USING_SVML, reason="SVML may round exp/log of vectorized loops differently")
+@pytest.mark.parametrize("beta, scaling", LAWS)
+def test_scalar_and_short_calls_give_exactly_the_long_call_values(beta, scaling):
+    law = _law(beta, scaling)
+    x = np.concatenate([_points_with_tails(3) / SCALE[beta, scaling], [np.inf, -np.inf, np.nan]])
+    x = np.random.default_rng(3).permutation(x)
+    for what in WHATS:
+        fn = getattr(law, what)
+        whole = np.asarray(fn(x))
+        for i in range(0, x.size, 23):  # scalars of every kind
+            for v in (float(x[i]), np.float64(x[i]), np.array(x[i])):
+                got = fn(v)
+                assert np.ndim(got) == 0 and np.array_equal(got, whole[i], equal_nan=True), (what, x[i])
+        sizes = [1, 2, 3, 63, 64, 65, 200]  # across the kernel's blocks of 64
+        pieces, start, k = [], 0, 0
+        while start < x.size:
+            pieces.append(np.asarray(fn(x[start:start + sizes[k % len(sizes)]])))
+            start += sizes[k % len(sizes)]
+            k += 1
+        assert np.array_equal(np.concatenate(pieces), whole, equal_nan=True), what
+        assert np.array_equal(fn(x[::3]), whole[::3], equal_nan=True)  # strided input
+        n = x.size // 4 * 4
+        assert np.array_equal(np.asarray(fn(x[:n].reshape(4, -1))).ravel(), whole[:n], equal_nan=True)
+
+
+def test_compiled_path_refuses_what_it_cannot_evaluate():
+    with pytest.raises(ValueError, match=r"beta = 3"):
+        interpolant.evaluate_law(3, 0.0, "cdf")
+    with pytest.raises(ValueError, match=r"what = 'ppf'"):
+        interpolant.evaluate_law(2, 0.0, "ppf")
+    with pytest.raises(ValueError, match=r"scale = -1.0"):
+        interpolant.evaluate_law(2, 0.0, "cdf", scale=-1.0)
+    with pytest.raises(ValueError, match=r"beta = 5"):
+        interpolant.evaluate(5, np.zeros(3))
 
 
 # ----------------------------------------------------------------------------- cache

@@ -28,9 +28,10 @@ from validation.experiments.base import (
     Outcome,
     Param,
     PredictionUnavailable,
+    no_theory_is_unavailable,
 )
 from validation.experiments.catalog import REGISTRY, get
 from validation.experiments.runs import Record, Task, execute, run_id
 
 __all__ = ["REGISTRY", "Check", "Context", "Experiment", "Outcome", "Param", "PredictionUnavailable",
-           "Record", "Task", "execute", "run_id", "get"]
+           "Record", "Task", "execute", "run_id", "get", "no_theory_is_unavailable"]

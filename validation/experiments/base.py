@@ -9,11 +9,16 @@ fixed in the experiment's module *before* any run was looked at — plus measure
 threshold, a summary of the prediction, and the data of the experiment's figure (measurement and
 prediction together). A failed check is a result: the record keeps it with its note.
 
+An experiment imports the ``rmtheory`` functions it tests by name, so a renamed prediction fails at
+import (and in the tests); a regime the theory does not cover is a run whose status is
+``unavailable``: call the prediction inside :func:`no_theory_is_unavailable`.
+
 How a run becomes a record: :mod:`.runs`; every experiment, registered: :mod:`.catalog`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import pathlib
 from dataclasses import dataclass, field
@@ -21,11 +26,11 @@ from typing import Callable
 
 import numpy as np
 
-from rmtheory.params import OneOf, ParameterError, check
+from rmtheory.params import NoTheoryError, OneOf, ParameterError, check
 from rmtheory.predict import ACTIVATIONS
 
 __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "PredictionUnavailable",
-           "REGISTRY", "experiment", "ACTIVATION"]
+           "REGISTRY", "experiment", "no_theory_is_unavailable", "ACTIVATION"]
 
 
 #: activation names both validation.models and rmtheory.predict take (checked when a suite loads)
@@ -34,6 +39,25 @@ ACTIVATION = OneOf(tuple(ACTIVATIONS))
 
 class PredictionUnavailable(RuntimeError):
     """The ``rmtheory`` prediction an experiment tests is not available; the message says why."""
+
+
+@contextlib.contextmanager
+def no_theory_is_unavailable(name: str):
+    """Inside, a :class:`~rmtheory.params.NoTheoryError` (no theory covers these inputs) becomes
+    :class:`PredictionUnavailable` with the theory's own explanation; ``name`` is what was asked,
+    e.g. ``"rmtheory.predict.deep_jacobian"``. Anything else a prediction raises stays an error.
+
+    >>> from rmtheory.predict import hessian
+    >>> with no_theory_is_unavailable("rmtheory.predict.hessian"):  # doctest: +ELLIPSIS
+    ...     hessian(width=300, depth=2, d=100, P=1000)               # a deep Hessian needs the loss level
+    Traceback (most recent call last):
+    ...
+    validation.experiments.base.PredictionUnavailable: rmtheory.predict.hessian: no theory for hessian ... epsilon ...
+    """
+    try:
+        yield
+    except NoTheoryError as err:
+        raise PredictionUnavailable(f"{name}: {err}") from err
 
 
 @dataclass

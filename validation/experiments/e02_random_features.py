@@ -16,9 +16,9 @@ Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._c
 from __future__ import annotations
 
 from rmtheory.params import Integer, Real
+from rmtheory.predict import random_features_gram
 from validation.experiments import _compare
-from validation.experiments._predict import call
-from validation.experiments.base import ACTIVATION, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Outcome, Param, experiment, no_theory_is_unavailable
 
 
 @experiment(
@@ -41,7 +41,8 @@ def run(ctx, p):
     from validation.models import HalfMSELoss, RandomFeatures
     from validation.train import TrainConfig, train
 
-    pred = call("random_features_gram", p.n0, p.n1, p.m, p.activation, side="features")
+    with no_theory_is_unavailable("rmtheory.predict.random_features_gram"):
+        pred = random_features_gram(p.n0, p.n1, p.m, p.activation, side="features")
     data = teacher_student(p.n0, p.m, "regression", noise=0.1, seed=ctx.seed)
     X, y = data.tensors(device=ctx.device)
     model = RandomFeatures(p.n0, p.n1, 1, p.activation, seed=ctx.seed).to(ctx.device)

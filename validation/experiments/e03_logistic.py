@@ -21,9 +21,9 @@ Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._c
 from __future__ import annotations
 
 from rmtheory.params import Integer, OneOf, Real
+from rmtheory.predict import logistic_hessian
 from validation.experiments import _compare
-from validation.experiments._predict import call
-from validation.experiments.base import Outcome, Param, experiment
+from validation.experiments.base import Outcome, Param, experiment, no_theory_is_unavailable
 
 
 @experiment(
@@ -64,7 +64,8 @@ def run(ctx, p):
                     checkpoint_dir=ctx.workdir)
         train_info = {"train_status": res.status, "train_loss": res.final_loss}
     norm = float(model.weight.detach().norm())
-    pred = call("logistic_hessian", p.d, p.P, norm)
+    with no_theory_is_unavailable("rmtheory.predict.logistic_hessian"):
+        pred = logistic_hessian(p.d, p.P, norm)
     # the Hessian of the data term only: the L2 penalty (a training device) would shift it by λI
     H = exact_matrix(hessian(model, loss_function("bce"), (X, y)))
     lam = torch.linalg.eigvalsh(H).cpu().numpy()

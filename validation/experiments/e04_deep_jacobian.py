@@ -23,10 +23,10 @@ import math
 
 import numpy as np
 
-from rmtheory.params import Integer, OneOf, Real
+from rmtheory.params import Integer, OneOf, ParameterError, Real
+from rmtheory.predict import deep_jacobian, tracy_widom_edge
 from validation.experiments import _compare
-from validation.experiments._predict import call
-from validation.experiments.base import ACTIVATION, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Outcome, Param, experiment, no_theory_is_unavailable
 
 
 def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed, device="cpu"):
@@ -51,9 +51,6 @@ def jacobian_spectrum(N, L, activation, weights, sigma_w, sigma_b, q_star, seed,
 
 def _finite_width_edge(law, N):
     """(mean, sd) of λ_max at width N from the Tracy-Widom edge law, or None where it does not apply."""
-    from rmtheory.params import ParameterError
-    from rmtheory.predict.scaling import tracy_widom_edge
-
     try:
         tw = tracy_widom_edge(law, N, beta=1)
     except ParameterError:  # NoTheoryError: a hard or non-square-root edge, no finite-N statement
@@ -65,8 +62,8 @@ def _finite_width_edge(law, N):
 def predicted(L, activation, weights, sigma_w, sigma_b):
     """The PSG prediction (width-free: the N → ∞ law), cached: experiment 8 asks for the same
     depths as experiment 4, and each costs seconds of S-transform solves."""
-    return call("deep_jacobian", L, activation, sigma_w=sigma_w, sigma_b=sigma_b, weights=weights,
-                module="jacobian")
+    with no_theory_is_unavailable("rmtheory.predict.deep_jacobian"):
+        return deep_jacobian(L, activation, sigma_w=sigma_w, sigma_b=sigma_b, weights=weights)
 
 
 @experiment(

@@ -22,6 +22,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from rmtheory.kacrice import SphericalSpinGlass
+from rmtheory.kacrice.monte_carlo import KS_ALPHA, threshold_check
+from rmtheory.laws import Semicircle
 from rmtheory.params import Integer, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check, Outcome, Param, experiment
@@ -40,9 +43,6 @@ from validation.experiments.base import Check, Outcome, Param, experiment
         "gtol": Param(1e-6, Real(0, None, low_open=True), "stop when |P∇H|/√n < gtol"),
     })
 def run(ctx, p):
-    from rmtheory.kacrice import SphericalSpinGlass
-    from rmtheory.kacrice.monte_carlo import KS_ALPHA, threshold_check
-
     res = threshold_check(p.n, starts=p.starts, samples=p.samples, p=p.p, rng=ctx.seed,
                           step=p.step, max_steps=p.max_steps, gtol=p.gtol)
     model = SphericalSpinGlass(p.p)
@@ -63,8 +63,6 @@ def run(ctx, p):
     ]
     # Figure: the pooled tangent spectra against the semicircle at the mean reached energy.
     law = model.hessian_law(res.mean_energy)
-    from rmtheory.laws.semicircle import Semicircle
-
     law = Semicircle(variance=law.variance * (p.n - 1) / p.n, center=law.center)
     pan1 = fig.histogram_with_law(res.eigenvalues.ravel(), law,
                                   f"tangent Hessians at {count} reached points, n={p.n}",

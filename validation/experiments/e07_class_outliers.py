@@ -23,10 +23,10 @@ from __future__ import annotations
 import numpy as np
 
 from rmtheory.params import Integer, OneOf, Real
+from rmtheory.predict import class_outliers
 from validation.experiments import _figures as fig
-from validation.experiments._predict import call, predictor
 from validation.experiments._training import load_dataset, train_mlp
-from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment, no_theory_is_unavailable
 
 
 def measured_count(top: np.ndarray) -> int:
@@ -90,14 +90,13 @@ def run(ctx, p):
     from validation.curvature import ggn, hessian, lanczos
     from validation.models import loss_function
 
-    predictor("class_outliers")          # fail fast, before training, when the theory is missing
     data = load_dataset(p.dataset, p.n, ctx.seed, downsample=p.downsample)
     C = data.num_classes
     model, (X, y), result = train_mlp(ctx, data, p.width, p.depth, p.activation, lr=p.lr, steps=p.steps)
     gram, norms = class_mean_gram(model, X, y, C)
-    pred = call("class_outliers", classes=C, matrix=p.matrix, loss="cross_entropy",
-                class_mean_gram=gram, parameters=sum(q.numel() for q in model.parameters()),
-                samples=int(X.shape[0]))
+    with no_theory_is_unavailable("rmtheory.predict.class_outliers"):
+        pred = class_outliers(classes=C, matrix=p.matrix, loss="cross_entropy", class_mean_gram=gram,
+                              parameters=sum(q.numel() for q in model.parameters()), samples=int(X.shape[0]))
     op = (ggn if p.matrix == "ggn" else hessian)(model, loss_function("cross_entropy"), (X, y))
     top = lanczos(op, k=3 * C, which="largest", tol=1e-6)
     eig = np.sort(np.asarray(top.eigenvalues, float))[::-1]

@@ -29,8 +29,8 @@ from __future__ import annotations
 import numpy as np
 
 from rmtheory.params import Integer, OneOf, Real
+from rmtheory.predict import critical_epsilon, pennington_bahri_index, pennington_bahri_law
 from validation.experiments import _figures as fig
-from validation.experiments._predict import predictor
 from validation.experiments._training import load_dataset, train_mlp
 from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
 
@@ -74,8 +74,6 @@ def run(ctx, p):
     from validation.models import loss_function, num_parameters
     from validation.train import load_checkpoint
 
-    index_fn = predictor("pennington_bahri_index")
-    law_fn = predictor("pennington_bahri_law")
     data = load_dataset(p.dataset, p.n, ctx.seed)
     onehot = np.eye(data.num_classes)[data.y]
     data.y, num_classes, data.num_classes = onehot, data.num_classes, 0   # MSE on one-hot targets
@@ -98,7 +96,7 @@ def run(ctx, p):
         edges = metrics.bulk_edges(spec, tail=2 * num_classes / n_params)
         mu, var_h1, mean_h1 = _hutchinson_h1(H, G, p.hutchinson_probes, ctx.seed, n_params)
         eps = var_h1 / (2 * mu * mu)
-        alpha = float(index_fn(eps, phi))
+        alpha = float(pennington_bahri_index(eps, phi))
         grad = H.gradient()
         row = {"checkpoint": name, "step": int(meta["step"]), "loss": float(meta["loss"]),
                "lambda_max": lmax.value, "lambda_min": lmin.value,
@@ -121,7 +119,7 @@ def run(ctx, p):
         grid = np.linspace(lo - pad, hi + pad, 400)
         series = [fig.line(grid / mu, spec.density(grid) * mu, "SLQ density of H/μ", role="measured")]
         try:
-            law = law_fn(eps, phi)
+            law = pennington_bahri_law(eps, phi)
             series.append(fig.line(grid / mu, np.nan_to_num(np.asarray(law.pdf(grid / mu), float)),
                                    "P&B: MP(φ) ⊞ SC(2ε_eff)"))
         except Exception as err:  # noqa: BLE001 - the figure is secondary to the check
@@ -135,7 +133,7 @@ def run(ctx, p):
     return Outcome(checks,
                    measured={"checkpoints": track, "parameters": n_params, "phi": phi,
                              "train_status": result.status, "train_message": result.message},
-                   prediction={"phi": phi, "critical_epsilon": float(predictor("critical_epsilon")(phi)),
+                   prediction={"phi": phi, "critical_epsilon": float(critical_epsilon(phi)),
                                "alpha": [r["alpha_pb"] for r in track],
                                "source": "Pennington & Bahri 2017 (rmtheory.predict.pennington_bahri)"},
                    figure={"panels": panels})

@@ -22,9 +22,9 @@ measures D ∝ P^-1/2 there); the built-in suites use P < d, the usual NTK regim
 from __future__ import annotations
 
 from rmtheory.params import Integer, Real
+from rmtheory.predict import ggn as predicted_ggn  # validation.curvature's ggn is the measurement
 from validation.experiments import _compare
-from validation.experiments._predict import call
-from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
+from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment, no_theory_is_unavailable
 
 
 @experiment(
@@ -45,7 +45,8 @@ def run(ctx, p):
     from validation.data import teacher_student
     from validation.models import HalfMSELoss, RandomFeatures
 
-    pred = call("ggn", width=p.width, depth=1, d=p.d, P=p.P, activation=p.activation, loss="mse")
+    with no_theory_is_unavailable("rmtheory.predict.ggn"):
+        pred = predicted_ggn(width=p.width, depth=1, d=p.d, P=p.P, activation=p.activation, loss="mse")
     data = teacher_student(p.d, p.P, "regression", noise=0.1, seed=ctx.seed)
     X, y = data.tensors(device=ctx.device)
     model = RandomFeatures(p.d, p.width, 1, p.activation, seed=ctx.seed, train_first_layer=True).to(ctx.device)

@@ -1,13 +1,20 @@
 """Tracy-Widom: accuracy and speed of ``rmtheory.TracyWidom`` against the ``tracywidom`` package.
 
 One run, same process, same reference. For β = 1, 2, 4 it prints, for ours and for the peer
-(PyPI ``tracywidom``, import name ``TracyWidom``, tables of Bejan's TWinSplus interpolated, plus
-tail asymptotics), and the ratio peer/ours:
+(PyPI ``tracywidom``, import name ``TracyWidom``, tables of Bejan's TWinSplus interpolated by a
+cubic spline, plus tail asymptotics), and the ratio peer/ours:
 
   (a) max |cdf error| on a grid of [−8, 6] and max relative pdf error there,
   (b) relative error of the left tail cdf at x = −8, −7, −6 and of the right tail sf = 1 − cdf at
       x = 4, 5, 6, 7, 8 (the peer has no sf; 1 − cdf is what it offers),
-  (c) time of one vectorized cdf call on 10⁵ points and of 10³ scalar calls (medians of repeats).
+  (c) time of one vectorized cdf call and one pdf call on 200, 10³, 10⁴ and 10⁵ points (evenly
+      spaced on [−8, 6]: sorted input, the peer's spline lookup is fastest on it) and of 10³ scalar
+      cdf calls (uniform random on [−8, 6]).
+
+Timing (c) runs in rounds: each round times both contenders back to back, alternating which goes
+first, each over enough calls to last ~20 ms (at least one call); printed is the median [min–max]
+over the rounds of the time per call and of the ratio peer/ours within a round (so that a load
+spike that hits one round hits both contenders of that round).
 
 The reference is ``TracyWidom(beta, method="painleve")``: the Hastings-McLeod solution integrated
 at 20+ significant digits in mpmath, independent of the Chebyshev tables of the fast path (and
@@ -18,18 +25,39 @@ mpmath). Convention: the peer's β = 4 is the TW-1996 scaling (its mean is −2.
 Usage::
 
     pip install -e ".[bench]"        # installs tracywidom
-    python benchmarks/bench_tracy_widom.py [--repeats 5] [--grid 141]
+    python benchmarks/bench_tracy_widom.py [--rounds 7] [--grid 141]
 
 The reference on the grid costs a few seconds per β (mpmath); the peer is optional: without it
 only our numbers are printed.
 
-Measured (tracywidom 0.4.0; timings on 2 shared cores, load ≈ 4-6, so only ratios within the run
-mean anything):
+Measured with ``nice python benchmarks/bench_tracy_widom.py`` (7 rounds; tracywidom 0.4.0, numba 0.68.1,
+numpy 2.4.6; 2 cores shared with other work, ``os.getloadavg()`` (1.24, 1.85, 1.43) at the start and
+(1.30, 1.80, 1.43) at the end, so only ratios within the run mean anything). Time per call of ours
+and the ratio peer time / our time (> 1: ours faster), median [min–max] over the rounds:
 
-    β   max|Δcdf| ours / peer   rel pdf err      left-tail rel cdf   right-tail rel sf    time 1e5 pts   1e3 scalar
-  1  1.1e-16 / 4.0e-5  2.1e-14 / 4.5e-2  1.1e-14 / 8.8e-3  ≤1e-16 / 4.4e-2  peer 2.4× faster  ours 7.9× faster
-  2  2.2e-16 / 4.3e-5  5.0e-14 / 5.4e-1  1.4e-14 / 1.4e-2  3.7e-15 / 7.0e-1  peer 2.4× faster  ours 5.7× faster
-  4  2.2e-16 / 3.7e-4  2.8e-14 / 1.0  2.1e-14 / 1.0  1.4e-14 / 1.0  peer 2.0× faster  ours 5.9× faster
+    β  points   cdf: ours [µs]      cdf: peer/ours      pdf: ours [µs]      pdf: peer/ours
+    1  200      10.8 [10.7–11.3]    5.68 [5.37–6.95]    12.1 [12–14.3]      293 [265–309]
+    1  1000     36.2 [35.9–45.7]    3.47 [3.14–3.98]    44.9 [43.6–51.6]    197 [175–219]
+    1  10000    374 [319–412]       2.53 [1.99–2.84]    419 [400–432]       184 [171–192]
+    1  100000   3263 [3151–4092]    2.70 [2.13–2.85]    4288 [4047–5192]    156 [131–194]
+    2  200      17 [12.8–18.8]      4.87 [3.80–5.38]    12.1 [12–25.5]      288 [285–309]
+    2  1000     36 [35.1–36.8]      3.60 [3.47–3.63]    73.1 [44.3–74.6]    195 [181–205]
+    2  10000    329 [316–363]       2.50 [2.25–2.62]    437 [403–671]       169 [116–199]
+    2  100000   3475 [3179–5700]    2.33 [2.04–2.96]    4131 [3934–4821]    168 [149–173]
+    4  200      13.2 [10.7–20]      6.23 [4.70–11.45]   13.6 [12.3–19]      360 [248–389]
+    4  1000     41.4 [36.4–69.3]    3.56 [3.18–4.02]    46.3 [44.2–68.4]    219 [162–338]
+    4  10000    569 [345–699]       2.32 [1.92–3.85]    407 [405–427]       157 [150–159]
+    4  100000   4480 [3190–5499]    2.54 [1.89–3.46]    4491 [4157–6058]    164 [134–320]
+    1e3 scalar cdf calls, peer/ours: 9.48 [8.92–9.79] (β = 1), 9.43 [8.94–16.26] (β = 2),
+    9.29 [6.39–26.95] (β = 4); ours 4188 [4137–4317] µs for the thousand (β = 1)
+
+(the peer's pdf is a 5-point numerical derivative of its cdf: several cdf calls, hence the ratios
+in the hundreds). Accuracy in the same run, ours / peer:
+
+    β  max|Δcdf| ours / peer   rel pdf error         left-tail rel cdf     right-tail rel sf
+    1  3.33e-16 / 3.99e-05   1.78e-14 / 4.51e-02   1.08e-14 / 8.76e-03   0.00e+00 / 4.44e-02
+    2  5.55e-16 / 4.29e-05   3.55e-14 / 5.35e-01   1.42e-14 / 1.37e-02   3.66e-15 / 6.99e-01
+    4  3.89e-16 / 3.71e-04   4.97e-14 / 1.00e+00   4.26e-14 / 1.00e+00   1.42e-14 / 1.00e+00
 
 (the peer's β = 4 returns 0 in the far tails, hence relative errors of 1).
 """
@@ -37,6 +65,8 @@ mean anything):
 from __future__ import annotations
 
 import argparse
+import functools
+import math
 import os
 import statistics
 import time
@@ -45,14 +75,7 @@ import numpy as np
 
 import rmtheory as rmt
 
-
-def _median_time(fn, repeats):
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+SIZES = (200, 1_000, 10_000, 100_000)
 
 
 def _peer(beta):
@@ -71,17 +94,67 @@ def _fmt_ratio(peer, ours):
     return f"{peer / ours:7.2g}"
 
 
+def _scalar_calls(fn, values):
+    return [fn(v) for v in values]
+
+
+def _per_call(fn, number):
+    t0 = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - t0) / number
+
+
+def _calls_for(fn, seconds=0.02):
+    """How many calls of ``fn`` last about ``seconds`` (at least one), from one timed warm call."""
+    fn()
+    t0 = time.perf_counter()
+    fn()
+    return max(1, math.ceil(seconds / max(time.perf_counter() - t0, 1e-9)))
+
+
+def _rounds(ours, peer, rounds):
+    """Per-call times of ``ours`` and ``peer`` over interleaved rounds (peer may be None)."""
+    n_ours = _calls_for(ours)
+    n_peer = None if peer is None else _calls_for(peer)
+    t_ours, t_peer = [], []
+    for r in range(rounds):
+        if peer is None:
+            t_ours.append(_per_call(ours, n_ours))
+        elif r % 2 == 0:  # alternate who goes first: neither always runs on a warmer (or busier) machine
+            t_ours.append(_per_call(ours, n_ours))
+            t_peer.append(_per_call(peer, n_peer))
+        else:
+            t_peer.append(_per_call(peer, n_peer))
+            t_ours.append(_per_call(ours, n_ours))
+    return t_ours, t_peer
+
+
+def _num(v, ratio=False):
+    if ratio:
+        return f"{v:.2f}" if v < 100 else f"{v:.0f}"
+    return f"{v:.3g}" if v < 1000 else f"{v:.0f}"
+
+
+def _summary(values, ratio=False):
+    """median [min–max]."""
+    return f"{_num(statistics.median(values), ratio)} [{_num(min(values), ratio)}–{_num(max(values), ratio)}]"
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, default=5, help="timing repeats (median), default 5")
+    parser.add_argument("--rounds", type=int, default=7, help="interleaved timing rounds (>= 5), default 7")
     parser.add_argument("--grid", type=int, default=141, help="grid points on [-8, 6], default 141")
     args = parser.parse_args(argv)
+    if args.rounds < 5:
+        parser.error(f"--rounds = {args.rounds}: at least 5 rounds are needed for a median and a range")
     print(f"load average at start: {os.getloadavg()}")
     grid = np.linspace(-8.0, 6.0, args.grid)
     left = np.array([-8.0, -7.0, -6.0])
     right = np.array([4.0, 5.0, 6.0, 7.0, 8.0])
-    big = np.linspace(-8.0, 6.0, 10**5)
-    rows = []
+    rng = np.random.default_rng(0)
+    points = {n: np.linspace(-8.0, 6.0, n) for n in SIZES}
+    scalars = [float(v) for v in rng.uniform(-8.0, 6.0, 1000)]
     for beta in (1, 2, 4):
         ours = rmt.TracyWidom(beta)
         ref = rmt.TracyWidom(beta, method="painleve")
@@ -102,18 +175,11 @@ def main(argv=None) -> int:
 
         e_ours = errors(np.asarray(ours.cdf(grid)), np.asarray(ours.pdf(grid)),
                         np.asarray(ours.cdf(left)), np.asarray(ours.sf(right)))
-        t_ours_vec = _median_time(lambda ours=ours: ours.cdf(big), args.repeats)
-        t_ours_sc = _median_time(lambda ours=ours: [ours.cdf(float(v)) for v in big[:1000]], args.repeats)
-        if peer is not None:
-            e_peer = errors(np.asarray(peer.cdf(grid)), np.asarray(peer.pdf(grid)),
-                            np.asarray(peer.cdf(left)), 1.0 - np.asarray(peer.cdf(right)))
-            t_peer_vec = _median_time(lambda peer=peer: peer.cdf(big), args.repeats)
-            t_peer_sc = _median_time(lambda peer=peer: [peer.cdf(float(v)) for v in big[:1000]], args.repeats)
-        else:
-            e_peer, t_peer_vec, t_peer_sc = None, None, None
+        e_peer = None if peer is None else errors(np.asarray(peer.cdf(grid)), np.asarray(peer.pdf(grid)),
+                                                  np.asarray(peer.cdf(left)), 1.0 - np.asarray(peer.cdf(right)))
         print(f"\nbeta = {beta} (Tracy-Widom 1994/96 scaling; reference: Painlevé II in mpmath, "
               f"{t_ref:.1f} s)")
-        print(f"  {'quantity':<34}{'ours':>11}{'peer':>11}{'peer/ours':>11}")
+        print(f"  {'accuracy':<34}{'ours':>11}{'peer':>11}{'peer/ours':>11}")
         for key in ("cdf abs", "pdf rel", "left cdf rel", "right sf rel"):
             label = {"cdf abs": "max |cdf error| on [-8, 6]", "pdf rel": "max rel pdf error on [-8, 6]",
                      "left cdf rel": "rel cdf error at x = -8, -7, -6",
@@ -121,10 +187,21 @@ def main(argv=None) -> int:
             p = None if e_peer is None else e_peer[key]
             print(f"  {label:<34}{e_ours[key]:11.2e}{'' if p is None else f'{p:11.2e}':>11}"
                   f"{_fmt_ratio(p, max(e_ours[key], 1e-17)):>11}")
-        for label, a, b in (("time, cdf of 1e5 points [s]", t_ours_vec, t_peer_vec),
-                            ("time, 1e3 scalar cdf calls [s]", t_ours_sc, t_peer_sc)):
-            print(f"  {label:<34}{a:11.3g}{'' if b is None else f'{b:11.3g}':>11}{_fmt_ratio(b, a):>11}")
-        rows.append((beta, e_ours, e_peer))
+        print(f"  {'time per call [µs]':<24}{'ours: median [min–max]':>24}{'peer: median [min–max]':>26}"
+              f"{'peer/ours: median [min–max]':>30}")
+        cases = [(f"{what}, {n} points", what, points[n]) for what in ("cdf", "pdf") for n in SIZES]
+        cases.append(("1e3 scalar cdf calls", "scalar", None))
+        for label, what, x in cases:
+            if what == "scalar":
+                f_ours = functools.partial(_scalar_calls, ours.cdf, scalars)
+                f_peer = None if peer is None else functools.partial(_scalar_calls, peer.cdf, scalars)
+            else:
+                f_ours = functools.partial(getattr(ours, what), x)
+                f_peer = None if peer is None else functools.partial(getattr(peer, what), x)
+            t_ours, t_peer = _rounds(f_ours, f_peer, args.rounds)
+            peer_col = "-" if not t_peer else _summary([v * 1e6 for v in t_peer])
+            ratio_col = "-" if not t_peer else _summary([p / o for p, o in zip(t_peer, t_ours)], ratio=True)
+            print(f"  {label:<24}{_summary([v * 1e6 for v in t_ours]):>24}{peer_col:>26}{ratio_col:>30}")
     if _peer(2) is None:
         print("\n(peer not installed: pip install tracywidom)")
     print(f"\nload average at end: {os.getloadavg()}")

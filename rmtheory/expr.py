@@ -25,8 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rmtheory import catalog
 from rmtheory.free import free_add, free_mul
-from rmtheory.laws import catalog
 from rmtheory.params import ParameterError
 
 __all__ = ["ExpressionError", "parse", "evaluate", "parse_law"]

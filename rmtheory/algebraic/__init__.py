@@ -15,6 +15,8 @@ Example::
 
 import importlib
 
+from rmtheory.laws import base as _base
+
 _EXPORTS = {
     "polynomial": "polynomials", "rational": "polynomials", "register": "polynomials",
     "residual": "polynomials", "NotAlgebraicError": "polynomials", "g": "polynomials", "z": "polynomials",
@@ -22,6 +24,14 @@ _EXPORTS = {
 }
 
 __all__ = sorted(_EXPORTS)
+
+
+def _polynomial_of(law):
+    return importlib.import_module(f"{__name__}.polynomials").polynomial(law)
+
+
+# SpectralLaw.polynomial() delegates here; the laws sit below this package and do not import it
+_base.register_polynomial_method(_polynomial_of)
 
 
 def __getattr__(name):  # PEP 562: import the sympy-backed modules on first use

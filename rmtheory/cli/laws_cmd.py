@@ -15,7 +15,7 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from rmtheory.laws import catalog
+    from rmtheory import catalog
 
     entries = []
     for name in catalog.names():

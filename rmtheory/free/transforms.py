@@ -25,11 +25,12 @@ Example::
 
 from __future__ import annotations
 
-from fractions import Fraction
 from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
+
+from rmtheory.laws.base import exact_number  # noqa: F401 - part of this module's interface
 
 __all__ = [
     "moments_to_free_cumulants", "free_cumulants_to_moments", "add_free_cumulants",
@@ -168,15 +169,6 @@ def product_moments(cumulants_a: Sequence, moments_b: Sequence, order: int) -> l
             acc = acc + term
         out.append(acc)
     return out
-
-
-def exact_number(value):
-    """A float as the exact binary rational it is (so exact arithmetic starts from the true input)."""
-    if isinstance(value, (int, Fraction)):
-        return Fraction(value)
-    if isinstance(value, (float, np.floating)):
-        return Fraction(float(value))
-    return value  # sympy numbers and others pass through
 
 
 # ----------------------------------------------------------------- transforms of a law

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 
-from rmtheory.laws.base import SpectralLaw, _fmt_number
+from rmtheory.laws.base import SpectralLaw, _fmt_number, exact_number
 from rmtheory.params import ParameterError, Real, check
 
 __all__ = ["AffineImage"]
@@ -105,8 +105,6 @@ class AffineImage(SpectralLaw):
     def exact_moments(self, order: int) -> list:
         """Binomial expansion of E(cX + s)^k over the inner law's exact moments."""
         from fractions import Fraction
-
-        from rmtheory.free.transforms import exact_number
 
         inner = [Fraction(1)] + list(self.law.exact_moments(order))
         c, s = exact_number(self.scale), exact_number(self.shift)

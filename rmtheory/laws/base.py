@@ -31,6 +31,7 @@ Example::
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Sequence
 
 import numpy as np
@@ -224,8 +225,6 @@ class SpectralLaw:
         override it to compute from their parameters exactly, so free cumulants and moments of
         free convolutions built from them are exact.
         """
-        from rmtheory.free.transforms import exact_number
-
         order = check("order", order, Integer(0, None))
         return [exact_number(float(self.moment(k))) for k in range(1, order + 1)]
 
@@ -295,12 +294,14 @@ class SpectralLaw:
     def polynomial(self):
         """The sympy polynomial P(g, z) with P(stieltjes(z), z) = 0, for algebraic laws.
 
-        Delegates to :func:`rmtheory.algebraic.polynomial`; raises
-        :class:`rmtheory.algebraic.NotAlgebraicError` for laws without one (e.g. Tracy-Widom).
+        Delegates to :func:`rmtheory.algebraic.polynomial` (which registers itself here when
+        ``rmtheory.algebraic`` is imported, as ``import rmtheory`` does: the laws sit below the
+        polynomial method and do not import it); raises :class:`rmtheory.algebraic.NotAlgebraicError`
+        for laws without one (e.g. Tracy-Widom).
         """
-        from rmtheory.algebraic import polynomial
-
-        return polynomial(self)
+        if _POLYNOMIAL_METHOD[0] is None:
+            raise RuntimeError("the polynomial method is rmtheory.algebraic's: import rmtheory.algebraic first")
+        return _POLYNOMIAL_METHOD[0](self)
 
     # ----------------------------------------------------------------- Monte-Carlo
     def sample(self, n: int, rng=None) -> np.ndarray:
@@ -320,6 +321,30 @@ class SpectralLaw:
             span = max(hi - lo, 1e-12 * max(1.0, abs(lo)))
             return lo - 0.05 * span, hi + 0.05 * span
         return float(self.ppf(1e-8)), float(self.ppf(1 - 1e-8))
+
+
+#: the polynomial method, registered by rmtheory.algebraic (see SpectralLaw.polynomial)
+_POLYNOMIAL_METHOD = [None]
+
+
+def register_polynomial_method(method) -> None:
+    """Install ``method(law) -> P(g, z)`` as what :meth:`SpectralLaw.polynomial` calls."""
+    _POLYNOMIAL_METHOD[0] = method
+
+
+def exact_number(value):
+    """A float as the exact binary rational it is (so exact arithmetic starts from the true input).
+
+    Example::
+
+        >>> exact_number(0.1)
+        Fraction(3602879701896397, 36028797018963968)
+    """
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, (float, np.floating)):
+        return Fraction(float(value))
+    return value  # sympy numbers and others pass through
 
 
 def stable_quadratic_root(a, b, root):

@@ -48,7 +48,7 @@ calls bit for bit equal.
 
 ``sample(n)`` returns n independent draws of (λ_max − μ_m)/σ_m from the β-Hermite tridiagonal
 model of size m = 10⁶ (semicircle normalization, μ_m and σ_m the second-order edge constants of
-:func:`rmtheory.edge.wigner_edge`), truncated to its top-left k = 10·m^{1/3} = 1000 rows (Edelman &
+:func:`rmtheory.ensembles.wigner_edge`), truncated to its top-left k = 10·m^{1/3} = 1000 rows (Edelman &
 Persson 2005, "Computing the Tracy-Widom distribution", arXiv math/0504347: the top eigenvector
 lives in the first O(m^{1/3}) coordinates; in the tests the truncation changes λ_max by no more
 than the eigensolver's rounding, < 1e-13). The remaining bias is the finite-m correction,
@@ -76,6 +76,7 @@ from functools import cached_property
 
 import numpy as np
 
+from rmtheory.ensembles import beta_hermite_largest, wigner_edge
 from rmtheory.laws.base import SpectralLaw, _scalar
 from rmtheory.laws.tracy_widom import fredholm, interpolant, painleve
 from rmtheory.params import OneOf, Parameter, check
@@ -395,8 +396,6 @@ class TracyWidom(SpectralLaw):
     # ----------------------------------------------------------------- Monte-Carlo
     def _sample(self, n, rng):
         """n iid draws of the rescaled largest eigenvalue of a β-Hermite matrix; see the module doc."""
-        from rmtheory.edge import beta_hermite_largest, wigner_edge
-
         m = SAMPLE_MODEL_SIZE
         center, scale = wigner_edge(m, self.beta)
         z = (beta_hermite_largest(m, self.beta, size=n, rng=rng) - center) / scale  # ensemble scaling

@@ -458,9 +458,9 @@ def test_truncated_tridiagonal_gives_the_full_largest_eigenvalue():
     for _ in range(5):
         diag = rng.standard_normal(m) * scale
         off = np.sqrt(rng.chisquare(beta * np.arange(m - 1, 0, -1.0))) * scale / math.sqrt(2.0)
-        full = edge._largest_tridiagonal(diag[None], off[None])[0]
+        full = ensembles._largest_tridiagonal(diag[None], off[None])[0]
         k = int(math.ceil(10 * m ** (1 / 3)))
-        top = edge._largest_tridiagonal(diag[None, :k], off[None, : k - 1])[0]
+        top = ensembles._largest_tridiagonal(diag[None, :k], off[None, : k - 1])[0]
         assert abs(full - top) < 1e-13  # rounding of the eigensolver (λ ≈ 2); 2e-11 in TW units
 
 

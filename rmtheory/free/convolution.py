@@ -4,8 +4,8 @@
 A^{1/2} U B Uᵀ A^{1/2} (A ≥ 0), with U Haar-distributed and A, B of spectra a, b (Voiculescu 1991;
 Nica & Speicher 2006, Lectures 12 and 14). The Stieltjes transform comes from the subordination
 solver (:mod:`rmtheory.free.subordination`), the support from its edge equation
-(:mod:`rmtheory.free.support`), the cdf from spectrally accurate quadrature
-(:mod:`rmtheory.free.quadrature`), moments exactly from free cumulants
+(:mod:`rmtheory.free.support`), the mass check, cdf and stated tolerance from the engine every
+solved law shares (:mod:`rmtheory.laws.numerical`), moments exactly from free cumulants
 (:mod:`rmtheory.free.transforms`), and atoms from the rules of Bercovici & Voiculescu (1998) and
 Belinschi (2003): μ⊞ν has an atom at α+β of mass μ({α}) + ν({β}) − 1 when that is positive;
 μ⊠ν has mass max(μ({0}), ν({0})) at 0 and μ({α}) + ν({β}) − 1 at αβ ≠ 0.
@@ -27,12 +27,14 @@ from functools import cached_property
 import numpy as np
 from scipy import linalg
 
-from rmtheory.free import quadrature, transforms
+from rmtheory.free import chain as chain_mod
 from rmtheory.free import support as support_mod
+from rmtheory.free import transforms
 from rmtheory.free.atoms import Atoms
 from rmtheory.free.subordination import SubordinationSolver
 from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.laws.numerical import NumericalLaw
 from rmtheory.params import ParameterError
 
 __all__ = ["FreeAdditiveConvolution", "FreeMultiplicativeConvolution", "free_add", "free_mul", "haar_orthogonal"]
@@ -51,12 +53,13 @@ def _require_law(value, name):
     return value
 
 
-class _FreeConvolution(SpectralLaw):
-    """Shared machinery of ⊞ and ⊠: lazy solver, support, cdf tables, exact moments."""
+class _FreeConvolution(NumericalLaw):
+    """What ⊞ and ⊠ share: the subordination solver, atoms, exact moments, the point-mass shortcut.
+    Support verification, cdf tables and tolerance are the engine's (:class:`NumericalLaw`)."""
 
     op = ""
     symbol = ""
-    scan_points = 513
+    SUPPORT_RESOLUTION = 513
 
     def __init__(self, a, b, backend: str = "auto"):
         self.left = _require_law(a, "a")
@@ -122,67 +125,34 @@ class _FreeConvolution(SpectralLaw):
     def _extra_atoms(self):
         return {}
 
-    # -- support and cdf
+    # -- a nested convolution: one equation for the whole chain of factors
     @cached_property
-    def _scan(self):
-        """Support intervals from the scan + edge equation; rescanned finer if the mass check fails."""
-        return {"points": self.scan_points, "result": None}
-
-    def _intervals(self):
-        if self._scan["result"] is None:
-            exclude = [loc for loc, _ in self._atom_list]
-            self._scan["result"] = support_mod.find_support(self.solver, self._scan["points"], exclude)
-        return self._scan["result"]
-
-    def _support(self):
+    def chain(self):
+        """The flattened law of a tree of three or more factors (:mod:`rmtheory.free.chain`), whose
+        S- or R-transform composition replaces the nested pairwise solves; None otherwise."""
         if self.exact_image is not None:
-            return self.exact_image.support
-        return self._intervals()[0]
+            return None
+        return chain_mod.chain_law(self)
 
-    @cached_property
-    def _tables(self):
-        """Quadrature tables per interval, with the mass check that guards the support scan."""
-        continuous = 1.0 - sum(w for _, w in self._atom_list)
-        for attempt in range(3):
-            intervals, diag = self._intervals()
-            tables = [quadrature.build(self._density_on, a, b, *self._edge_exponents(a, b))
-                      for a, b in intervals]
-            mass = sum(t.mass for t in tables)
-            if abs(mass - continuous) <= 1e-9 and not any(t.hidden_gap for t in tables):
-                diag.update({"mass_defect": mass - continuous, "rescans": attempt,
-                             "edge_gradings": [(t.p, t.q) for t in tables],
-                             "quadrature_error": max((t.error_estimate for t in tables), default=0.0),
-                             "quadrature_nodes": [t.nodes for t in tables]})
-                return tables
-            # a missed narrow interval (mass defect) or gap (zero density inside): scan 4× finer
-            self._scan["points"] = 4 * self._scan["points"] - 3
-            self._scan["result"] = None
-        raise RuntimeError(
-            f"{self.expression()}: support intervals carry mass {mass:.12g} but the continuous part "
-            f"has {continuous:.12g}; the support scan ({self._scan['points']} points) or the quadrature "
-            f"did not resolve the law")
-
-    def _edge_exponents(self, a, b):
-        """Measured exponents γ of ρ ~ |x − edge|^γ at both ends of [a, b], snapped to r/s, s ≤ 6.
-
-        Read off the density at distances d and 2d inside the interval, d = 1e-10·(b − a), where
-        the local power law holds to ~1e-5 (its corrections are O(d^{1/3}) at worst).
-        """
-        d = 1e-10 * (b - a)
-        x = np.array([a + d, a + 2 * d, b - d, b - 2 * d])
-        rho = self._density_on(x)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            left = np.log(rho[1] / rho[0]) / np.log(2.0)
-            right = np.log(rho[3] / rho[2]) / np.log(2.0)
-        return quadrature.snap_exponent(left), quadrature.snap_exponent(right)
-
+    # -- the engine's interface (rmtheory.laws.numerical): support search and density
     @property
-    def diagnostics(self) -> dict:
-        """How the support was found and integrated: scan size, Newton vs bisected edges, mass defect."""
-        if self.exact_image is not None:
-            return {"exact_image": self.exact_image.expression()}
-        self._tables  # noqa: B018 - builds the tables, which complete the diagnostics
-        return dict(self._intervals()[1])
+    def scale(self) -> float:
+        if self.chain is not None:
+            return self.chain.scale
+        return self.solver.scale
+
+    def _locate_support(self, resolution):
+        if self.chain is not None:
+            intervals, diag = self.chain._locate_support(resolution)
+            return intervals, dict(diag, method=f"{self.chain.name}: composed transforms")
+        exclude = [loc for loc, _ in self._atom_list]
+        return support_mod.find_support(self.solver, resolution, exclude)
+
+    def _raw_density(self, x):
+        if self.chain is not None:
+            return self.chain._raw_density(x)
+        res = self.solver.on_real_line(self._real_points(np.asarray(x, dtype=float).ravel()))
+        return np.maximum(res.value.imag / np.pi, 0.0)
 
     def _real_points(self, x):
         """x with exact zeros moved to 1e-24 × scale for ⊠: a product is scale-free at 0, where the
@@ -191,28 +161,35 @@ class _FreeConvolution(SpectralLaw):
         x = np.asarray(x, dtype=float)
         return np.where(x == 0, 1e-24 * self.solver.scale, x) if self.op == "mul" else x
 
-    def _density_on(self, x):
-        res = self.solver.on_real_line(self._real_points(x))
-        return np.maximum(res.value.imag / np.pi, 0.0)
+    # -- a point-mass operand: everything from the exact image
+    def _support(self):
+        if self.exact_image is not None:
+            return self.exact_image.support
+        return super()._support()
+
+    @property
+    def diagnostics(self) -> dict:
+        """How the support was found and integrated (see rmtheory.laws.numerical), or the exact image."""
+        if self.exact_image is not None:
+            return {"exact_image": self.exact_image.expression()}
+        return super().diagnostics
+
+    @property
+    def numerical_tolerance(self) -> float:
+        if self.exact_image is not None:
+            return float(getattr(self.exact_image, "numerical_tolerance", 1e-15))
+        return super().numerical_tolerance
 
     def _pdf(self, x):
         if self.exact_image is not None:
             return np.asarray(self.exact_image.pdf(x), dtype=float)
-        return self._density_on(x)
+        return super()._pdf(x)
 
     def _cdf(self, x):
         x = np.asarray(x, dtype=float)
         if self.exact_image is not None:
             return np.asarray(self.exact_image.cdf(x), dtype=float)
-        out = np.zeros(x.shape)
-        for loc, mass in self._atom_list:
-            out += np.where(x >= loc, mass, 0.0)
-        for table in self._tables:
-            inside = (x > table.a) & (x < table.b)
-            out += np.where(x >= table.b, table.mass, 0.0)
-            if inside.any():
-                out[inside] += table.partial(x[inside])
-        return out
+        return super()._cdf(x)
 
     # -- moments: exact, from free cumulants
     def exact_moments(self, order: int) -> list:
@@ -228,6 +205,8 @@ class _FreeConvolution(SpectralLaw):
         z = np.asarray(z, dtype=complex)
         if self.exact_image is not None:
             return np.asarray(self.exact_image.stieltjes(z), dtype=complex)
+        if self.chain is not None:
+            return self.chain._stieltjes(z)
         out = np.empty(z.shape, dtype=complex)
         flat, res = z.ravel(), out.ravel()
         real = flat.imag == 0
@@ -242,7 +221,8 @@ class _FreeConvolution(SpectralLaw):
         if self.exact_image is not None:
             return np.asarray(self.exact_image.stieltjes_derivative(z), dtype=complex)
         flat = z.ravel()
-        if np.any(flat.imag == 0):  # real points: the generic contour formula (needs z off the support)
+        if np.any(flat.imag == 0) or self.chain is not None:
+            # the generic contour formula (real points need z off the support)
             return SpectralLaw._stieltjes_derivative(self, z)
         return self.solver.derivative_at(flat).reshape(z.shape)
 
@@ -287,13 +267,13 @@ class FreeMultiplicativeConvolution(_FreeConvolution):
 
     def __init__(self, a, b, backend: str = "auto"):
         super().__init__(a, b, backend)
-        if self.left._hull()[0] < 0 and self.right._hull()[0] < 0:
+        if chain_mod.lower_bound(self.left) < 0 and chain_mod.lower_bound(self.right) < 0:
             raise ParameterError("a, b", f"{self.left.expression()}, {self.right.expression()}",
                                  "at least one law supported on [0, inf)",
                                  "free_mul(a, b) is the law of A^{1/2} B A^{1/2} with A ≥ 0")
 
     def _operands(self):
-        if self.left._hull()[0] >= 0:
+        if chain_mod.lower_bound(self.left) >= 0:
             return self.left, self.right
         return self.right, self.left
 

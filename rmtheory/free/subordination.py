@@ -18,12 +18,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rmtheory.free import components, kernels, reference
+from rmtheory.laws.numerical import SolverError
 
 __all__ = ["SubordinationSolver", "SubordinationResult", "SolverError"]
-
-
-class SolverError(RuntimeError):
-    """The solver did not converge (or could not certify its branch) at some points."""
 
 
 @dataclass

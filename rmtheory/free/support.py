@@ -148,11 +148,22 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
         hull_end = lo if min(x_left, x_right) <= lo <= max(x_left, x_right) else (
             hi if min(x_left, x_right) <= hi <= max(x_left, x_right) else None)
         if hull_end is not None:
-            probe = hull_end + (1e-13 if hull_end == lo else -1e-13) * solver.scale
-            if classify(solver.on_real_line(np.array([probe]), strict=False), solver, np.array([probe]))[0]:
+            inward = 1.0 if hull_end == lo else -1.0
+            at_atom = any(abs(hull_end - loc) <= 1e-12 * solver.scale for loc in exclude)
+            # beside an atom its pole w/(x − a) swamps Im g, and the boundary value there is noise
+            # down to ~1e-9 of the scale; probe outside that zone, and if the probe is outside the
+            # support, the true edge lies between it and the first inside point
+            offsets = (1e-9, 1e-7) if at_atom else (1e-13,)
+            probes = hull_end + inward * np.array(offsets) * solver.scale
+            inside_probes = classify(solver.on_real_line(probes, strict=False), solver, probes)
+            if np.all(inside_probes):
                 edges.append(hull_end)
                 refined += 1
                 continue
+            if at_atom:
+                k = int(np.argmin(inside_probes))
+                x_out = float(probes[k])
+                w_out = solver.on_real_line(np.array([x_out]), strict=False).omega[0]
         # the edge lies strictly between the inside and the outside point; a Newton root elsewhere
         # is another fold (e.g. the far side of a gap narrower than the scan spacing)
         found = _edge_newton(solver, w_out.real, x_out, solver.scale)

@@ -15,7 +15,7 @@ Data: P samples x_i ∈ R^d, iid N(0, Σ), γ = d/P.
   Stieltjes transform m solves (Silverstein & Bai 1995, for (1/N) X T Xᵀ)
 
       z = −1/m + E[ t/(1 + γ t m) ]      (one explicit inverse function, solved by
-                                          :class:`~rmtheory.predict.inverse_law.InverseFunctionLaw`),
+                                          :class:`~rmtheory.laws.inverse_function.InverseFunctionLaw`),
 
   and the direction of w carries at most one outlier per gap, at real λ outside the bulk with
 
@@ -52,11 +52,11 @@ from rmtheory.free import transforms
 from rmtheory.free.atoms import Atoms, EmpiricalLaw
 from rmtheory.free.generalized_mp import GeneralizedMarchenkoPastur
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.params import Integer, NoTheoryError, ParameterError, Real, check
 from rmtheory.predict.activations import graded_nodes
 from rmtheory.predict.companion import Companion
-from rmtheory.predict.inverse_law import InverseFunctionLaw
 from rmtheory.predict.record import OutlierPrediction, Prediction
 
 __all__ = ["WeightedGram", "least_squares_hessian", "logistic_hessian", "softmax_hessian", "population_law"]

@@ -82,9 +82,9 @@ import numpy as np
 
 from rmtheory.free import transforms
 from rmtheory.laws.affine import AffineImage
+from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.params import Integer, Real, check
-from rmtheory.predict.inverse_law import InverseFunctionLaw
 from rmtheory.predict.random_features import checked_constants, feature_constants
 
 __all__ = ["TwoLayerNTKGram", "two_layer_ntk_gram"]

@@ -23,7 +23,7 @@ G = −g the Cauchy transform, z = (1 + m)/(m S_{JJᵀ}(m)) becomes one explicit
     z = Z(y) = σ_w^{2L} (1 + m)^a m^{L−1} y^L,   m = M_D(y),   a = 1 (Gaussian), 1 − L (orthogonal),
     g(z) = −(1 + m)/z,
 
-solved by :class:`~rmtheory.predict.inverse_law.InverseFunctionLaw`; y is the subordination
+solved by :class:`~rmtheory.laws.inverse_function.InverseFunctionLaw`; y is the subordination
 function of the D² factor, certified by Im y > 0 (free multiplicative subordination maps C⁺ to
 itself for laws on [0, ∞)). Depth 1 reproduces D² ⊠ MP(1, σ_w²) and, for a linear activation, the
 Fuss-Catalan law of a product of L Ginibre matrices (both tested exactly). The law of t is exact
@@ -49,9 +49,9 @@ from fractions import Fraction
 import numpy as np
 
 from rmtheory.free import transforms
+from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.params import Integer, NoTheoryError, OneOf, ParameterError, Real, check
 from rmtheory.predict import activations as acts
-from rmtheory.predict.inverse_law import InverseFunctionLaw
 from rmtheory.predict.record import Prediction
 from rmtheory.predict.weight_law import UniformMixture, WeightLaw
 
@@ -190,6 +190,13 @@ class DeepJacobian(InverseFunctionLaw):
             raise ParameterError("activation", label, "an activation with f' not almost surely 0")
         self.a = 1 if self.weights == "gaussian" else 1 - self.depth
         self._label = label or f"{tlaw.p.size} pieces"
+        if not tlaw.is_atomic:
+            # a t-law of uniform pieces puts kinks in the density: the cdf quadrature converges only
+            # algebraically, so it is capped at 1024 nodes per interval (its error estimate joins the
+            # tolerance), and the mass check allows the discretization's own accuracy (1e-3; the
+            # defect found is reported in the tolerance)
+            self.QUADRATURE_MAX_NODES = 1024
+            self.DISCRETIZATION_ERROR = 1e-3
         self._network = network  # (activation, sigma_b, q_star) for sampling through a real network
         self.mean_t = tlaw.moment(1)
 
@@ -348,16 +355,10 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
     else:
         try:
             if not tlaw.is_atomic:
-                # the t-law is a discretization (uniform pieces, kinks in the density): the cdf quadrature
-                # converges only algebraically, so it is capped at 1024 nodes per interval (its error
-                # estimate enters the tolerance), and the discretization error is the sup-distance of the
-                # cdf to the law on a partition twice as coarse
-                law.QUADRATURE_MAX_NODES = 1024
-                law.MASS_DEFECT_ACCEPTED = 1e-3      # deep hard edges at 0: reported in the tolerance
+                # the discretization error is the sup-distance of the cdf to the law on a partition
+                # of the t-law twice as coarse
                 coarse = DeepJacobian(L, _derivative_law(act_q, q_use, width=0.2, depth=8), sigma_w=sigma_w,
                                       weights=kind, label=label)
-                coarse.QUADRATURE_MAX_NODES = 1024
-                coarse.MASS_DEFECT_ACCEPTED = 1e-3
                 a, b = law._hull()
                 grid = np.linspace(a, b, 41)
                 disc = float(np.max(np.abs(np.asarray(law.cdf(grid)) - np.asarray(coarse.cdf(grid)))))

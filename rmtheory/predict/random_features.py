@@ -54,9 +54,9 @@ from math import comb
 import numpy as np
 
 from rmtheory.free import transforms
+from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.params import Integer, OneOf, ParameterError, Real, check
-from rmtheory.predict.inverse_law import InverseFunctionLaw
 from rmtheory.predict.record import OutlierPrediction, Prediction
 
 __all__ = ["RandomFeaturesGram", "random_features_gram"]

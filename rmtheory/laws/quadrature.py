@@ -9,7 +9,8 @@ f(t) = ρ(x(t))·dx/dt becomes a power series in t with integer exponents ≥ 0:
 Clenshaw-Curtis on f — Chebyshev coefficients from a DCT-I of Chebyshev-Lobatto samples —
 then converges geometrically, and with t = (1 − cos θ)/2,
 ∫_0^t f = Σ_k c_k ∫_0^θ cos(kφ) sin(φ)/2 dφ in closed form. The edge exponents are measured from
-the density (:func:`snap_exponent`); nodes double until the trailing coefficients fall below ``tol``.
+the density by :class:`rmtheory.laws.numerical.NumericalLaw`; nodes double until the trailing
+coefficients fall below ``tol``.
 """
 
 from __future__ import annotations
@@ -19,14 +20,6 @@ from fractions import Fraction
 
 import numpy as np
 from scipy import fft, special
-
-
-def snap_exponent(gamma: float, tolerance: float = 0.01) -> Fraction | None:
-    """The nearest simple rational r/s (s ≤ 6) to a measured edge exponent, or None."""
-    if not np.isfinite(gamma):
-        return None
-    best = Fraction(gamma).limit_denominator(6)
-    return best if abs(float(best) - gamma) <= tolerance and best > -1 else None
 
 
 def grading(exponent: Fraction | None) -> float:
@@ -80,15 +73,31 @@ def _map(a, b, t, p, q):
 
 def build(density, a: float, b: float, exponent_left=Fraction(1, 2), exponent_right=Fraction(1, 2),
           tol: float = 1e-14, start: int = 64, max_nodes: int = 8192) -> IntervalCdf:
-    """Chebyshev representation of f = ρ∘x · x' on [0, 1]; ``density`` maps an array of x to ρ(x)."""
+    """Chebyshev representation of f = ρ∘x · x' on [0, 1]; ``density`` maps an array of x to ρ(x).
+
+    The nodes double until the trailing Chebyshev coefficients fall below ``tol`` (relative to the
+    largest), or until they stop falling because they have reached the noise of the density itself
+    (a solver accurate to ~1e-13 cannot give coefficients below that; the noise level is then the
+    error estimate), or ``max_nodes``. Chebyshev-Lobatto nodes are nested — the 2n-point set holds
+    the n-point set at its even indices — so each doubling evaluates the density only at the new
+    nodes.
+    """
     p, q = grading(exponent_left), grading(exponent_right)
     n = start
+    values = None
+    previous_tail = np.inf
     while True:
         theta = np.pi * np.arange(n + 1) / n
         t = 0.5 * (1.0 - np.cos(theta))
-        values = np.zeros(n + 1)
-        x, dxdt = _map(a, b, t[1:n], p, q)
-        values[1:n] = np.asarray(density(x), dtype=float) * dxdt
+        fresh = np.zeros(n + 1)
+        if values is None:
+            todo = np.arange(1, n)
+        else:
+            fresh[0:n + 1:2] = values          # the previous nodes (ends are re-extrapolated below)
+            todo = np.arange(1, n, 2)
+        x, dxdt = _map(a, b, t[todo], p, q)
+        fresh[todo] = np.asarray(density(x), dtype=float) * dxdt
+        values = fresh
         # the end nodes sit on the edges, where ρ may be infinite but f is smooth: extrapolate the
         # cubic through the four nearest nodes (error O(t₁⁴), far below tol)
         values[0] = np.polyval(np.polyfit(t[1:5], values[1:5], 3), 0.0)
@@ -98,7 +107,10 @@ def build(density, a: float, b: float, exponent_left=Fraction(1, 2), exponent_ri
         c[-1] *= 0.5
         tail = float(np.max(np.abs(c[-max(4, n // 16):])))
         scale = float(np.max(np.abs(c))) or 1.0
-        if tail <= tol * scale or n >= max_nodes:
+        # at the noise floor a doubling no longer shrinks the tail (it stays within a factor 2)
+        noise_floor = n > start and tail <= 1e-11 * scale and tail >= 0.5 * previous_tail
+        if tail <= tol * scale or noise_floor or n >= max_nodes:
             hidden_gap = bool(np.any(values[1:n] == 0.0))
             return IntervalCdf(float(a), float(b), c, float(tail * np.sqrt(n)), n, p, q, hidden_gap)
+        previous_tail = tail
         n *= 2

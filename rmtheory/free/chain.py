@@ -94,6 +94,13 @@ def chain_law(convolution):
     return SumChain(explicit, others[0] if others else None, convolution)
 
 
+def _in_upper_half_plane(omegas, closed):
+    """Every subordination point (last axis) in C⁺; ``closed``: on the real axis, up to rounding."""
+    if closed:
+        return np.all(omegas.imag >= -1e-12 * np.abs(omegas), axis=-1)
+    return np.all(omegas.imag > 0, axis=-1)
+
+
 def _cauchy(law, u):
     """(G, G') of a law at complex points: closed form for atoms, the law's own transform otherwise."""
     u = np.asarray(u, dtype=complex)
@@ -202,9 +209,7 @@ class ProductChain(_Chain):
             omegas = self.variances * (1.0 + m[..., None]) * (1.0 + self.ratios * m[..., None]) / m[..., None]
         if self.other is not None:
             omegas = np.concatenate([omegas, u[..., None]], axis=-1)
-        if closed:
-            return np.all(omegas.imag >= -1e-12 * np.abs(omegas), axis=-1)
-        return np.all(omegas.imag > 0, axis=-1)
+        return _in_upper_half_plane(omegas, closed)
 
     def _hull_bounds(self):
         return 0.0, self.scale
@@ -269,10 +274,7 @@ class SumChain(_Chain):
             parts = [1.0 / G + SumChain([f], None, self.owner)._r(G)[0] for f in self.explicit]
         if self.other is not None:
             parts.append(u)
-        omegas = np.stack(parts, axis=-1)
-        if closed:
-            return np.all(omegas.imag >= -1e-12 * np.abs(omegas), axis=-1)
-        return np.all(omegas.imag > 0, axis=-1)
+        return _in_upper_half_plane(np.stack(parts, axis=-1), closed)
 
     def _hull_bounds(self):
         lower = sum(lower_bound(f) for f in self.explicit) + (lower_bound(self.other) if self.other else 0.0)

@@ -8,7 +8,7 @@ from rmtheory.params import NoTheoryError
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
 from rmtheory.predict.doors import ggn, gram, hessian, jacobian
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
-from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram
+from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram, two_layer_ntk_law
 from rmtheory.predict.papyan import class_outliers
 from rmtheory.predict.pennington_bahri import (
     critical_epsilon,
@@ -23,7 +23,7 @@ from rmtheory.predict.pennington_schoenholz_ganguli import (
     jacobian_edge_growth,
     mean_field,
 )
-from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram
+from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram, random_features_law
 from rmtheory.predict.record import OutlierPrediction, Prediction
 from rmtheory.predict.scaling import edge_prefactor, scaling, tracy_widom_edge
 
@@ -34,11 +34,13 @@ __all__ = [
     "Prediction", "OutlierPrediction", "NoTheoryError",
     # theories, usable directly
     "least_squares_hessian", "logistic_hessian", "softmax_hessian",
-    "random_features_gram", "RandomFeaturesGram", "two_layer_ntk_gram", "TwoLayerNTKGram",
+    "random_features_gram", "random_features_law", "two_layer_ntk_gram", "two_layer_ntk_law",
     "deep_jacobian", "DeepJacobian", "mean_field", "MeanField", "jacobian_edge_growth",
     "pennington_bahri", "pennington_bahri_law", "pennington_bahri_index", "critical_epsilon",
     "class_outliers",
     # activations and edge scaling
     "activation", "activation_moments", "Activation", "ActivationMoments", "ACTIVATIONS",
     "scaling", "edge_prefactor", "tracy_widom_edge",
+    # deprecated aliases, kept for one release
+    "RandomFeaturesGram", "TwoLayerNTKGram",
 ]

@@ -128,7 +128,7 @@ def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
     n = parameter_count(width, depth, d, outputs) if None not in (width, d) else None
     return class_outliers(classes, matrix="ggn" if matrix == "ggn" else "hessian",
                           loss="mse" if loss == "mse" else "cross_entropy", class_mean_gram=gram,
-                          parameters=n, samples=P)
+                          n=n, P=P)
 
 
 def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,

@@ -12,8 +12,9 @@ neural tangent kernel
     K = J Jᵀ = (1/n1) Φ Φᵀ  +  (X Xᵀ/n0) ∘ (D Dᵀ/n1) · σ_w²,      Φ = σ(U),  D = σ'(U) diag(a)
               (readout block, the CK)   (first-layer block)
 
-(U = σ_w X Wᵀ/√n0). Sources of the approximation, in the proportional limit n0, n1, P → ∞ with
-φ = n0/P and ψ = n0/n1 fixed:
+(U = σ_w X Wᵀ/√n0; n0 is the input dimension d, n1 the width). Sources of the approximation, in
+the proportional limit n0, n1, P → ∞ with φ = n0/P and ψ = n0/n1 fixed (the laws' ``d_over_P`` and
+``d_over_width``):
 
 1. The readout block is the Gram matrix of random features. Its bulk is that of the
    linear-plus-noise features Φ̃ = √ζ X̃ Wᵀ/√n0 + √(η − ζ) Z (X̃ = X/σ_x; Z iid N(0, 1)),
@@ -64,7 +65,7 @@ how far.
 Example (ζ = 0: a shifted Marchenko-Pastur law; tanh: the NTK law)::
 
     >>> import rmtheory as rmt
-    >>> law = rmt.predict.TwoLayerNTKGram(phi=0.25, psi=1.0, eta=1.0, zeta=0.0, kappa=0.25)
+    >>> law = rmt.predict.two_layer_ntk_law(d_over_P=0.25, d_over_width=1.0, eta=1.0, zeta=0.0, kappa=0.25)
     >>> law.expression()
     '(atoms([0.25]) + mp(ratio=4, variance=1))'
     >>> p = rmt.predict.two_layer_ntk_gram(200, 400, 100, "tanh")
@@ -85,16 +86,17 @@ from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.params import Integer, Real, check
+from rmtheory.predict._deprecation import renamed_function, renamed_keywords
 from rmtheory.predict.random_features import checked_constants, feature_constants
 
-__all__ = ["TwoLayerNTKGram", "two_layer_ntk_gram"]
+__all__ = ["two_layer_ntk_law", "two_layer_ntk_gram", "TwoLayerNTKGram"]
 
 _NONNEG = Real(0, None)
 
 
 class _TwoLayerNTK(InverseFunctionLaw):
     """Limit spectrum of the P×P NTK Gram matrix K of a two-layer network (module docstring).
-    Build it with :func:`TwoLayerNTKGram`, which returns the closed form for ζ = 0."""
+    Build it with :func:`two_layer_ntk_law`, which returns the closed form for ζ = 0."""
 
     name = "two_layer_ntk_gram"
     summary = "empirical NTK Gram matrix of a two-layer network at initialization (CK + first-layer block)"
@@ -304,11 +306,15 @@ def ntk_gram_matrix(x, w, a, activation, sigma_w: float = 1.0, *, centred: bool 
     return feats @ feats.T / n1 + sigma_w**2 * (x @ x.T / n0) * (d @ d.T / n1)
 
 
-def TwoLayerNTKGram(phi: float, psi: float, eta: float, zeta: float, kappa: float):  # noqa: N802 - a law constructor
-    """The NTK Gram law for φ = n0/P, ψ = n0/n1, η = Var σ, ζ = v(E σ')², κ = v E σ'² − ζ (module
-    docstring). Returns ``κ + MP(P/n1, η)`` (an :class:`~rmtheory.laws.affine.AffineImage`) when ζ = 0.
+def two_layer_ntk_law(d_over_P: float, d_over_width: float, eta: float, zeta: float, kappa: float):
+    """The NTK Gram law (module docstring).
+
+    ``d_over_P`` is φ = n0/P (input dimension over samples), ``d_over_width`` ψ = n0/n1 (input
+    dimension over width) — the same two ratios as :func:`~rmtheory.predict.random_features_law`;
+    ``eta`` η = Var σ, ``zeta`` ζ = v(E σ')², ``kappa`` κ = v E σ'² − ζ. Returns ``κ + MP(P/n1, η)``
+    (an :class:`~rmtheory.laws.affine.AffineImage`) when ζ = 0.
     """
-    phi, psi, eta, zeta = checked_constants(phi, psi, eta, zeta)
+    phi, psi, eta, zeta = checked_constants(d_over_P, d_over_width, eta, zeta)
     kappa = check("kappa", kappa, _NONNEG)
     # within rounding of η (a linear activation's moments by quadrature) ζ is η: β0 = 0 exactly,
     # and the rank of K − κ I is n0, not n0 + n1
@@ -319,13 +325,19 @@ def TwoLayerNTKGram(phi: float, psi: float, eta: float, zeta: float, kappa: floa
     return _TwoLayerNTK(phi, psi, eta, zeta, kappa)
 
 
-def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: float = 1.0,
+TwoLayerNTKGram = renamed_function(two_layer_ntk_law, "TwoLayerNTKGram", phi="d_over_P", psi="d_over_width")
+
+
+@renamed_keywords(n0="d", n1="width")
+def two_layer_ntk_gram(d: int, width: int, P: int, activation="tanh", *, sigma_w: float = 1.0,
                        sigma_x: float = 1.0):
     """Prediction for the empirical NTK Gram K (P×P) of a two-layer network at initialization
     (module docstring); P × the nonzero spectrum of its Gauss-Newton matrix under the half-MSE loss.
 
-    n0 the input dimension d, n1 the width N, P the number of samples. A non-centred σ adds one
-    outlier near P (E σ)² (the features' mean, rank one; leading order in P).
+    ``d`` the input dimension (n0 in the module docstring), ``width`` the hidden width (n1), ``P``
+    the number of samples; the keywords n0=, n1= are deprecated. A non-centred σ adds one outlier
+    near P (E σ)² (the features' mean, rank one; leading order in P). ``quantities["n"]`` is the
+    number of parameters, width·(d + 1).
 
     Example::
 
@@ -336,14 +348,14 @@ def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: 
     """
     from rmtheory.predict.record import OutlierPrediction, Prediction
 
-    n0 = check("n0", n0, Integer(1, None))
-    n1 = check("n1", n1, Integer(1, None))
+    d = check("d", d, Integer(1, None))
+    width = check("width", width, Integer(1, None))
     P = check("P", P, Integer(1, None))
     act, mom, v, var_f, zeta = feature_constants(activation, sigma_w, sigma_x)
     sw, sx = float(sigma_w), float(sigma_x)
     kappa = max(v * mom.eta_prime - zeta, 0.0)
-    phi, psi = n0 / P, n0 / n1
-    law = TwoLayerNTKGram(phi, psi, var_f, zeta, kappa)
+    phi, psi = d / P, d / width
+    law = two_layer_ntk_law(phi, psi, var_f, zeta, kappa)
     if isinstance(law, _TwoLayerNTK):
         law.activation, law.variance = act, v
     outliers = ()
@@ -353,17 +365,17 @@ def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: 
                                       tolerance="leading order in P; O(1) corrections (the features' second "
                                                 "Hermite term and the first-layer block's mean) not computed"),)
     return Prediction(
-        matrix="K = J Jᵀ (P×P), the empirical NTK Gram of f(x) = (1/√n1) Σ_j a_j σ(σ_w w_j·x/√n0) = "
+        matrix="K = J Jᵀ (P×P), the empirical NTK Gram of f(x) = (1/√width) Σ_j a_j σ(σ_w w_j·x/√d) = "
                "P × (Gauss-Newton matrix of the half-MSE loss), nonzero spectrum",
         law=law, outliers=outliers,
         quantities={"phi": phi, "psi": psi, "eta": var_f, "zeta": zeta, "kappa": kappa, "mean": mom.mean,
-                    "variance": v, "parameters": n1 * (n0 + 1), "ggn_scale": 1.0 / P},
+                    "variance": v, "n": width * (d + 1), "ggn_scale": 1.0 / P},
         assumptions=("X, W, a with iid Gaussian entries; weights at initialization, no biases",
                      "NTK parametrization: gradients in the standardized weights (a, w); for gradients in "
                      "W = σ_w w the first-layer block is divided by σ_w²",
-                     "n0, n1, P → ∞ with φ = n0/P, ψ = n0/n1 fixed",
+                     "d, width, P → ∞ with φ = d/P, ψ = d/width fixed",
                      "readout block: random features replaced by their linear-plus-noise equivalent (η, ζ)",
-                     "first-layer block: the Hadamard product replaced by its mean ζ X̃X̃ᵀ/n0 + κ I; the "
+                     "first-layer block: the Hadamard product replaced by its mean ζ X̃X̃ᵀ/d + κ I; the "
                      "neglected part has operator norm O(n^(-1/2)), so at finite n the spectrum is smeared "
                      "by that much (largest where the law has an atom or a hard edge)"),
         source="Jacot, Gabriel & Hongler (2018), NeurIPS (NTK); Pennington & Worah (2017), NeurIPS, §3 and "
@@ -374,5 +386,5 @@ def two_layer_ntk_gram(n0: int, n1: int, P: int, activation="tanh", *, sigma_w: 
         # the cdf's own accuracy (mass defect, quadrature error): ~1e-12 typically, larger where the
         # density nearly vanishes inside the support (a near-cusp, e.g. a linear activation with d > N)
         tolerance=max(float(getattr(law, "numerical_tolerance", 1e-12)), 1e-12),
-        parameters={"n0": n0, "n1": n1, "P": P, "activation": act.name, "sigma_w": sw,
-                                    "sigma_x": sx}, dimension=P)
+        parameters={"d": d, "width": width, "P": P, "activation": act.name, "sigma_w": sw, "sigma_x": sx},
+        dimension=P)

@@ -47,6 +47,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmtheory.params import Integer, OneOf, ParameterError, check
+from rmtheory.predict._deprecation import renamed_keywords
 from rmtheory.predict.record import OutlierPrediction, Prediction
 
 __all__ = ["class_outliers"]
@@ -63,23 +64,24 @@ def _rank_tol(eigs, scale):
     return int(np.sum(eigs > 1e-8 * max(scale, 1e-300)))
 
 
+@renamed_keywords(parameters="n", samples="P")
 def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entropy", class_mean_gram=None,
-                   class_weights=None, bulk=None, parameters: int | None = None,
-                   samples: int | None = None) -> Prediction:
+                   class_weights=None, bulk=None, n: int | None = None, P: int | None = None) -> Prediction:
     """Number and locations of the class-structure outliers of the GGN / Hessian (module docstring).
 
     ``class_mean_gram``: the C² × C² Gram matrix Γ of the class means δ_{c,c'} (index c·C + c'),
     weighted by √(π_c π_d); ``class_weights``: π (default: balanced classes); ``bulk``: the law of the
     within-class part G_3 (a :class:`~rmtheory.laws.base.SpectralLaw`), which makes the count a BBP
-    statement; ``parameters``, ``samples``: n and P, recorded.
+    statement; ``n`` (the number of parameters, the matrix's dimension) and ``P`` (the number of
+    samples): recorded (the keywords parameters=, samples= are deprecated).
     """
     C = check("classes", classes, Integer(2, None))
     matrix = check("matrix", matrix, OneOf(MATRICES))
     loss = check("loss", loss, OneOf(LOSSES))
-    if parameters is not None:
-        parameters = check("parameters", parameters, Integer(1, None))
-    if samples is not None:
-        samples = check("samples", samples, Integer(1, None))
+    if n is not None:
+        n = check("n", n, Integer(1, None))
+    if P is not None:
+        P = check("P", P, Integer(1, None))
     if class_weights is None:
         pi = np.full(C, 1.0 / C)
     else:
@@ -95,7 +97,7 @@ def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entr
     ]
     if matrix == "hessian":
         assumptions.append("the Hessian's outliers are those of its Gauss-Newton part (Papyan 2019, §2)")
-    params = {"classes": C, "matrix": matrix, "loss": loss, "parameters": parameters, "samples": samples,
+    params = {"classes": C, "matrix": matrix, "loss": loss, "n": n, "P": P,
               "class_weights": pi.tolist(), "bulk": None if bulk is None else bulk.expression()}
     name = {"ggn": "the Gauss-Newton matrix G", "hessian": "the Hessian H"}[matrix]
     if class_mean_gram is None:
@@ -104,7 +106,7 @@ def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entr
                            "(C − 1 where the class means are linearly dependent, e.g. cross-entropy at init)")
         return Prediction(matrix=f"{name} of a {C}-class classifier ({loss} loss)", law=bulk, outliers=outs,
                           quantities={"class_rank": C}, assumptions=tuple(assumptions), source=SOURCE,
-                          parameters=params, dimension=parameters)
+                          parameters=params, dimension=n)
 
     gram = np.asarray(class_mean_gram, float)
     if gram.shape != (C * C, C * C) or not np.all(np.isfinite(gram)):
@@ -156,6 +158,6 @@ def class_outliers(classes: int, *, matrix: str = "ggn", loss: str = "cross_entr
                                               tolerance="O(n^{-1/2}) fluctuation at finite n"))
         quantities["bbp_threshold"] = float(records[0].threshold) if records else None
     outs.sort(key=lambda o: o.location)
-    return Prediction(matrix=f"{name} of a {C}-class classifier ({loss} loss), n = {parameters} parameters",
+    return Prediction(matrix=f"{name} of a {C}-class classifier ({loss} loss), n = {n} parameters",
                       law=bulk, outliers=tuple(outs), quantities=quantities, assumptions=tuple(assumptions),
-                      source=SOURCE, tolerance=1e-10, parameters=params, dimension=parameters)
+                      source=SOURCE, tolerance=1e-10, parameters=params, dimension=n)

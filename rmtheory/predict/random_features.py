@@ -6,7 +6,9 @@ iid N(0, σ_x²) entries, Y = f(W X/√n0) entrywise, and
 
     M = (1/m) Y Yᵀ  (n1×n1),    φ = n0/m,   ψ = n0/n1,
 
-with f centred under the Gaussian (E f(√v z) = 0, v = σ_w² σ_x²). The limit spectrum depends on f
+in P&W's notation; in this library's vocabulary n0 = d, n1 = width and m = P, so the laws take
+φ = d/P and ψ = d/width (``d_over_P``, ``d_over_width``). With f centred under the Gaussian
+(E f(√v z) = 0, v = σ_w² σ_x²), the limit spectrum depends on f
 only through η = E f(√v z)² and ζ = v·(E f'(√v z))² (their ζ; :func:`activation_moments` returns
 (E f')², so ζ here is ``moments.linear_power``). It is given in P&W by a quartic for an auxiliary
 function. Péché (2019, "A note on the Pennington-Worah distribution", Electron. Commun. Probab.
@@ -36,10 +38,10 @@ O(1) corrections are not computed), the bulk following from Var f in place of η
 Example (ζ = 0 is Marchenko-Pastur; a linear activation is MP(φ/ψ) ⊠ MP(1/ψ))::
 
     >>> import rmtheory as rmt
-    >>> law = rmt.predict.RandomFeaturesGram(phi=0.5, psi=1.0, eta=1.0, zeta=0.0)
+    >>> law = rmt.predict.random_features_law(d_over_P=0.5, d_over_width=1.0, eta=1.0, zeta=0.0)
     >>> type(law).__name__, law.expression()
     ('MarchenkoPastur', 'mp(ratio=0.5, variance=1)')
-    >>> lin = rmt.predict.RandomFeaturesGram(phi=0.5, psi=2.0, eta=1.0, zeta=1.0)
+    >>> lin = rmt.predict.random_features_law(d_over_P=0.5, d_over_width=2.0, eta=1.0, zeta=1.0)
     >>> ref = rmt.free_mul(rmt.MarchenkoPastur(0.25), rmt.MarchenkoPastur(0.5))
     >>> abs(lin.support[0][1] - ref.support[0][1]) < 1e-12, abs(float(lin.cdf(1.0) - ref.cdf(1.0))) < 1e-12
     (True, True)
@@ -57,9 +59,10 @@ from rmtheory.free import transforms
 from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.params import Integer, OneOf, ParameterError, Real, check
+from rmtheory.predict._deprecation import renamed_function, renamed_keywords
 from rmtheory.predict.record import OutlierPrediction, Prediction
 
-__all__ = ["RandomFeaturesGram", "random_features_gram"]
+__all__ = ["random_features_law", "random_features_gram", "RandomFeaturesGram"]
 
 _POS = Real(0, None, low_open=True)
 _NONNEG = Real(0, None)
@@ -67,7 +70,7 @@ _NONNEG = Real(0, None)
 
 class _PenningtonWorah(InverseFunctionLaw):
     """Limit spectrum of M = (1/m) Y Yᵀ, Y = f(W X/√n0) (module docstring). Build it with
-    :func:`RandomFeaturesGram`, which returns Marchenko-Pastur for ζ = 0."""
+    :func:`random_features_law`, which returns Marchenko-Pastur for ζ = 0."""
 
     name = "random_features_gram"
     summary = "Pennington-Worah random-features Gram matrix (1/m) f(WX/√n0) f(WX/√n0)ᵀ"
@@ -181,11 +184,12 @@ class _PenningtonWorah(InverseFunctionLaw):
         return np.concatenate([np.zeros(n1 - m), small])
 
 
-def checked_constants(phi, psi, eta, zeta) -> tuple[float, float, float, float]:
-    """φ, ψ, η > 0 and ζ ∈ [0, η] (ζ ≤ η up to rounding is clipped to η), or ParameterError.
-    Shared by the laws built on random features (this module and :mod:`rmtheory.predict.ntk`)."""
-    phi = check("phi", phi, _POS)
-    psi = check("psi", psi, _POS)
+def checked_constants(d_over_P, d_over_width, eta, zeta) -> tuple[float, float, float, float]:
+    """φ = d/P, ψ = d/width, η > 0 and ζ ∈ [0, η] (ζ ≤ η up to rounding is clipped to η), or
+    ParameterError naming the argument. Shared by the laws built on random features (this module and
+    :mod:`rmtheory.predict.ntk`)."""
+    phi = check("d_over_P", d_over_P, _POS)
+    psi = check("d_over_width", d_over_width, _POS)
     eta = check("eta", eta, _POS)
     zeta = check("zeta", zeta, _NONNEG)
     if zeta > eta * (1 + 1e-12):
@@ -208,28 +212,36 @@ def feature_constants(activation, sigma_w: float, sigma_x: float):
     return act, mom, v, var_f, min(mom.linear_power, var_f)
 
 
-def RandomFeaturesGram(phi: float, psi: float, eta: float, zeta: float):  # noqa: N802 - a law constructor
-    """The Pennington-Worah law for ratios φ = n0/m, ψ = n0/n1 and constants η, ζ (module docstring).
+def random_features_law(d_over_P: float, d_over_width: float, eta: float, zeta: float):
+    """The Pennington-Worah law of the random-features Gram matrix (module docstring).
 
+    ``d_over_P`` is P&W's φ = n0/m (input dimension over samples), ``d_over_width`` their
+    ψ = n0/n1 (input dimension over features); ``eta`` η = Var f and ``zeta`` ζ = v (E f')².
     Returns :class:`~rmtheory.laws.marchenko_pastur.MarchenkoPastur` (ratio φ/ψ, variance η) when
     ζ = 0, the exact reduction of P&W §3.
     """
-    phi, psi, eta, zeta = checked_constants(phi, psi, eta, zeta)
+    phi, psi, eta, zeta = checked_constants(d_over_P, d_over_width, eta, zeta)
     if zeta == 0.0:
         return MarchenkoPastur(phi / psi, variance=eta)
     return _PenningtonWorah(phi, psi, eta, zeta)
 
 
-def random_features_gram(n0: int, n1: int, m: int, activation="tanh", *, side: str = "features",
-                         sigma_w: float = 1.0, sigma_x: float = 1.0) -> Prediction:
-    """Prediction for the random-features Gram matrix of n1 features of m samples in dimension n0.
+RandomFeaturesGram = renamed_function(random_features_law, "RandomFeaturesGram", phi="d_over_P",
+                                      psi="d_over_width")
 
-    ``side="features"``: M = (1/m) Y Yᵀ (n1×n1), Y = f(W X/√n0), W iid N(0, σ_w²), X iid N(0, σ_x²) —
-    also n1 × the Hessian of the half-MSE loss in the readout of f(x) = a·f(Wx/√n0)/√n1.
-    ``side="samples"``: (1/m) Yᵀ Y (m×m), the same nonzero eigenvalues
-    (:class:`~rmtheory.predict.companion.Companion`). The bulk is :func:`RandomFeaturesGram` with
-    φ = n0/m, ψ = n0/n1, η = Var f(√v z), ζ = v (E f'(√v z))², v = σ_w² σ_x² (P&W §3, module
-    docstring); a non-centred f adds one outlier at n1·(E f)² (features side; leading order).
+
+@renamed_keywords(n0="d", n1="width", m="P")
+def random_features_gram(d: int, width: int, P: int, activation="tanh", *, side: str = "features",
+                         sigma_w: float = 1.0, sigma_x: float = 1.0) -> Prediction:
+    """Prediction for the random-features Gram matrix of ``width`` features of ``P`` samples in
+    dimension ``d`` (P&W's n0 = d, n1 = width, m = P; the keywords n0=, n1=, m= are deprecated).
+
+    ``side="features"``: M = (1/P) Y Yᵀ (width×width), Y = f(W X/√d), W iid N(0, σ_w²), X iid
+    N(0, σ_x²) — also width × the Hessian of the half-MSE loss in the readout of
+    f(x) = a·f(Wx/√d)/√width. ``side="samples"``: (1/P) Yᵀ Y (P×P), the same nonzero eigenvalues
+    (:class:`~rmtheory.predict.companion.Companion`). The bulk is :func:`random_features_law` with
+    φ = d/P, ψ = d/width, η = Var f(√v z), ζ = v (E f'(√v z))², v = σ_w² σ_x² (P&W §3, module
+    docstring); a non-centred f adds one outlier at width·(E f)² (features side; leading order).
 
     Example (a centred activation has no outlier; ζ = 0 would be Marchenko-Pastur)::
 
@@ -240,30 +252,30 @@ def random_features_gram(n0: int, n1: int, m: int, activation="tanh", *, side: s
     """
     from rmtheory.predict.companion import Companion
 
-    n0 = check("n0", n0, Integer(1, None))
-    n1 = check("n1", n1, Integer(1, None))
-    m = check("m", m, Integer(1, None))
+    d = check("d", d, Integer(1, None))
+    width = check("width", width, Integer(1, None))
+    P = check("P", P, Integer(1, None))
     side = check("side", side, OneOf(("features", "samples")))
     act, mom, v, var_f, zeta = feature_constants(activation, sigma_w, sigma_x)
     sw, sx = float(sigma_w), float(sigma_x)
-    phi, psi = n0 / m, n0 / n1
-    bulk = RandomFeaturesGram(phi, psi, var_f, zeta)
+    phi, psi = d / P, d / width
+    bulk = random_features_law(phi, psi, var_f, zeta)
     if isinstance(bulk, _PenningtonWorah):
         bulk.activation, bulk.variance = act, v
     outliers = ()
     if mom.mean**2 > 1e-14 * max(mom.eta, 1e-300):
-        outliers = (OutlierPrediction(n1 * mom.mean**2, 1, "non-centred activation: rank-one (E f)² 1 1ᵀ",
-                                      tolerance="leading order in n1; O(1) corrections not computed"),)
-    law, dim = (bulk, n1) if side == "features" else (Companion(bulk, n1 / m), m)
+        outliers = (OutlierPrediction(width * mom.mean**2, 1, "non-centred activation: rank-one (E f)² 1 1ᵀ",
+                                      tolerance="leading order in the width; O(1) corrections not computed"),)
+    law, dim = (bulk, width) if side == "features" else (Companion(bulk, width / P), P)
     return Prediction(
-        matrix=("M = (1/m) Y Yᵀ (n1×n1)" if side == "features" else "(1/m) Yᵀ Y (m×m)")
-        + ", Y = f(W X/√n0), the random-features Gram matrix",
+        matrix=("M = (1/P) Y Yᵀ (width×width)" if side == "features" else "(1/P) Yᵀ Y (P×P)")
+        + ", Y = f(W X/√d), the random-features Gram matrix",
         law=law, outliers=outliers,
         quantities={"phi": phi, "psi": psi, "eta": var_f, "zeta": zeta, "mean": mom.mean, "variance": v},
-        assumptions=("W, X with iid Gaussian entries", "n0, n1, m → ∞ with φ = n0/m, ψ = n0/n1 fixed",
+        assumptions=("W, X with iid Gaussian entries", "d, width, P → ∞ with φ = d/P, ψ = d/width fixed",
                      "f enters through η = Var f and ζ = v(E f')² only (P&W Theorem 1); its mean only through "
                      "the rank-one outlier"),
         source="Pennington & Worah (2017), Nonlinear random matrix theory for deep learning, NeurIPS, §3, Theorem 1 "
                "and eqs. (9)-(10); Péché (2019), Electron. Commun. Probab. 24, no. 66 (linear-plus-noise equivalent)",
-        tolerance=1e-8, parameters={"n0": n0, "n1": n1, "m": m, "activation": act.name, "side": side,
+        tolerance=1e-8, parameters={"d": d, "width": width, "P": P, "activation": act.name, "side": side,
                                     "sigma_w": sw, "sigma_x": sx}, dimension=dim)

@@ -6,8 +6,8 @@ trained by SGD on a linear teacher. The Hessian of L = (1/2m) Σ (f(x_i) − y_i
 readout is ΦᵀΦ/(m n1), Φ the m×n1 feature matrix, at any readout; measured with the curvature
 engine and multiplied by n1 it is P&W's M = (1/m) Y Yᵀ with Y = Φᵀ.
 
-Prediction: ``rmtheory.predict.random_features_gram(n0, n1, m, activation)`` — the P&W law with
-φ = n0/m, ψ = n0/n1 and the activation's Gaussian moments η, ζ (Péché 2019's linear-plus-noise
+Prediction: ``rmtheory.predict.random_features_gram(d=n0, width=n1, P=m, activation)`` — the P&W law
+with φ = n0/m, ψ = n0/n1 and the activation's Gaussian moments η, ζ (Péché 2019's linear-plus-noise
 equivalent), plus the outlier of a non-centred activation.
 
 Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._compare`.
@@ -42,7 +42,7 @@ def run(ctx, p):
     from validation.train import TrainConfig, train
 
     with no_theory_is_unavailable("rmtheory.predict.random_features_gram"):
-        pred = random_features_gram(p.n0, p.n1, p.m, p.activation, side="features")
+        pred = random_features_gram(d=p.n0, width=p.n1, P=p.m, activation=p.activation, side="features")
     data = teacher_student(p.n0, p.m, "regression", noise=0.1, seed=ctx.seed)
     X, y = data.tensors(device=ctx.device)
     model = RandomFeatures(p.n0, p.n1, 1, p.activation, seed=ctx.seed).to(ctx.device)

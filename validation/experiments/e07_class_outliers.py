@@ -96,7 +96,7 @@ def run(ctx, p):
     gram, norms = class_mean_gram(model, X, y, C)
     with no_theory_is_unavailable("rmtheory.predict.class_outliers"):
         pred = class_outliers(classes=C, matrix=p.matrix, loss="cross_entropy", class_mean_gram=gram,
-                              parameters=sum(q.numel() for q in model.parameters()), samples=int(X.shape[0]))
+                              n=sum(q.numel() for q in model.parameters()), P=int(X.shape[0]))
     op = (ggn if p.matrix == "ggn" else hessian)(model, loss_function("cross_entropy"), (X, y))
     top = lanczos(op, k=3 * C, which="largest", tol=1e-6)
     eig = np.sort(np.asarray(top.eigenvalues, float))[::-1]

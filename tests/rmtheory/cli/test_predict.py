@@ -34,7 +34,7 @@ def test_gram_hessian_ggn_text(capsys):
     assert main(["predict", "gram", "--width", "300", "--d", "200", "--P", "400", "--activation", "tanh",
                  "--points", "0"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("matrix: M = (1/m) Y Yᵀ") and "source: Pennington & Worah" in text
+    assert text.startswith("matrix: M = (1/P) Y Yᵀ") and "source: Pennington & Worah" in text
     assert main(["predict", "hessian", "--depth", "0", "--d", "200", "--P", "800", "--json", "--points", "0"]) == 0
     assert json.loads(capsys.readouterr().out)["support"] == [{"lower": 0.25, "upper": 2.25}]
     assert main(["predict", "ggn", "--width", "300", "--depth", "1", "--d", "200", "--P", "400", "--json",

@@ -100,10 +100,10 @@ def test_ntk_gram_matrix_is_J_J_transpose():
 
 
 def test_zeta_zero_is_a_shifted_marchenko_pastur():
-    law = P.TwoLayerNTKGram(phi=0.5, psi=0.8, eta=1.3, zeta=0.0, kappa=0.2)
+    law = P.two_layer_ntk_law(d_over_P=0.5, d_over_width=0.8, eta=1.3, zeta=0.0, kappa=0.2)
     assert isinstance(law, rmt.AffineImage) and law.shift == 0.2
     assert law.law.expression() == rmt.MarchenkoPastur(1.6, 1.3).expression()     # P/n1 = ψ/φ
-    near = P.TwoLayerNTKGram(phi=0.5, psi=0.8, eta=1.3, zeta=1e-6, kappa=0.2)
+    near = P.two_layer_ntk_law(d_over_P=0.5, d_over_width=0.8, eta=1.3, zeta=1e-6, kappa=0.2)
     x = np.linspace(0.3, 3.7, 25)
     np.testing.assert_allclose(near.cdf(x), law.cdf(x), atol=1e-4)
 
@@ -112,7 +112,7 @@ def test_zeta_zero_is_a_shifted_marchenko_pastur():
 def test_linear_activation_is_a_generalized_marchenko_pastur_law(phi, psi):
     # σ(x) = x: K = X̃ (ζ WᵀW/n1 + ζ I) X̃ᵀ/n0, whose n0×n0 companion is MP(φ, 1/φ) ⊠ ζ(MP(ψ) + 1);
     # for P < n0 (φ > 1) K is its companion, cdf_K = φ (cdf − (1 − 1/φ))
-    law = P.TwoLayerNTKGram(phi=phi, psi=psi, eta=1.0, zeta=1.0, kappa=0.0)
+    law = P.two_layer_ntk_law(d_over_P=phi, d_over_width=psi, eta=1.0, zeta=1.0, kappa=0.0)
     ref = rmt.free_mul(rmt.MarchenkoPastur(phi, 1.0 / phi), rmt.AffineImage(rmt.MarchenkoPastur(psi), 1.0, 1.0))
     x = np.linspace(0.05, 1.1 * law.support[-1][1], 30)
     np.testing.assert_allclose(law.cdf(x), phi * (ref.cdf(x) - (1 - 1 / phi)), atol=1e-8)
@@ -127,7 +127,7 @@ def test_linear_activation_is_a_generalized_marchenko_pastur_law(phi, psi):
 def test_exact_moments_equal_the_density_integral(phi, psi, eta, zeta, kappa):
     """Moments by free cumulants of the population (exact rationals) against ∫ x^k ρ(x) dx of the
     solver's density (the two paths share nothing but the model)."""
-    law = P.TwoLayerNTKGram(phi=phi, psi=psi, eta=eta, zeta=zeta, kappa=kappa)
+    law = P.two_layer_ntk_law(d_over_P=phi, d_over_width=psi, eta=eta, zeta=zeta, kappa=kappa)
     exact = [float(m) for m in law.exact_moments(4)]
     # Gauss-Legendre in θ with x = a + (b − a)(1 − cos θ)/2: the square-root edges become smooth
     theta, weight = np.polynomial.legendre.leggauss(600)
@@ -164,13 +164,14 @@ def test_ggn_door_refuses_what_the_theory_does_not_cover(kwargs, words):
 
 
 @pytest.mark.parametrize("kwargs, name", [
-    (dict(phi=-1.0, psi=1.0, eta=1.0, zeta=0.5, kappa=0.1), "phi"),
-    (dict(phi=1.0, psi=1.0, eta=1.0, zeta=1.5, kappa=0.1), "zeta"),
-    (dict(phi=1.0, psi=1.0, eta=1.0, zeta=0.5, kappa=-0.1), "kappa"),
+    (dict(d_over_P=-1.0, d_over_width=1.0, eta=1.0, zeta=0.5, kappa=0.1), "d_over_P"),
+    (dict(d_over_P=1.0, d_over_width=-1.0, eta=1.0, zeta=0.5, kappa=0.1), "d_over_width"),
+    (dict(d_over_P=1.0, d_over_width=1.0, eta=1.0, zeta=1.5, kappa=0.1), "zeta"),
+    (dict(d_over_P=1.0, d_over_width=1.0, eta=1.0, zeta=0.5, kappa=-0.1), "kappa"),
 ])
 def test_law_parameters_are_checked(kwargs, name):
     with pytest.raises(rmt.ParameterError, match=name):
-        P.TwoLayerNTKGram(**kwargs)
+        P.two_layer_ntk_law(**kwargs)
 
 
 # ----------------------------------------------------------------------- properties over random parameters
@@ -194,7 +195,7 @@ def test_law_properties_hold_over_random_parameters(phi, psi, eta, share, kappa)
     0.99 < ζ/η < 1 − 1e-12 (a nearly linear activation), where a component of width ~ (η − ζ) sits
     near κ and its edges can fall below the solver's resolution, and φ within ~1e-4 of 1 for a
     linear activation (a hard edge at κ about to form); the cdf then raises instead of guessing."""
-    law = P.TwoLayerNTKGram(phi=phi, psi=psi, eta=eta, zeta=share * eta, kappa=kappa)
+    law = P.two_layer_ntk_law(d_over_P=phi, d_over_width=psi, eta=eta, zeta=share * eta, kappa=kappa)
     atom_mass = sum(m for _, m in law.atoms)
     expected_atom = max(0.0, 1.0 - phi * (1.0 + 1.0 / psi)) if share < 1 else max(0.0, 1.0 - phi)
     assert atom_mass == pytest.approx(expected_atom, abs=1e-12)

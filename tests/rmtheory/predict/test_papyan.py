@@ -36,7 +36,7 @@ def test_spiked_class_means_monte_carlo():
     rng = np.random.default_rng(2019)
     lam, gram, bulk = simulate(rng, class_norms=[4.0, 3.5, 3.0, 2.5], cross_norm=0.6)
     p = P.class_outliers(classes=C, matrix="ggn", loss="mse", class_mean_gram=gram, bulk=bulk,
-                         parameters=N, samples=C * PC)
+                         n=N, P=C * PC)
     predicted = np.array([o.location for o in p.outliers])
     assert sum(o.count for o in p.outliers) == C                 # the 4 class spikes; cross-class below BBP
     edge = bulk.support[0][1]

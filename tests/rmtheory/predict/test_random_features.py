@@ -43,9 +43,9 @@ def test_monte_carlo_relu_outlier_and_bulk():
 
 
 def test_zeta_zero_is_marchenko_pastur_and_continuous_there():
-    law = P.RandomFeaturesGram(phi=0.5, psi=0.8, eta=1.3, zeta=0.0)
+    law = P.random_features_law(d_over_P=0.5, d_over_width=0.8, eta=1.3, zeta=0.0)
     assert isinstance(law, rmt.MarchenkoPastur) and law.expression() == rmt.MarchenkoPastur(0.625, 1.3).expression()
-    near = P.RandomFeaturesGram(phi=0.5, psi=0.8, eta=1.3, zeta=1e-6)
+    near = P.random_features_law(d_over_P=0.5, d_over_width=0.8, eta=1.3, zeta=1e-6)
     x = np.linspace(0.1, 3.5, 25)
     np.testing.assert_allclose(near.cdf(x), law.cdf(x), atol=1e-4)
 
@@ -65,7 +65,7 @@ def test_samples_side_is_the_companion():
 
 
 @pytest.mark.parametrize("args, kwargs, name", [
-    ((0, 10, 10), {}, "n0"), ((10, -1, 10), {}, "n1"), ((10, 10, 0), {}, "m"),
+    ((0, 10, 10), {}, "d"), ((10, -1, 10), {}, "width"), ((10, 10, 0), {}, "P"),
     ((10, 10, 10), {"side": "both"}, "side"), ((10, 10, 10), {"sigma_w": 0.0}, "sigma_w"),
 ])
 def test_bad_input_names_the_parameter(args, kwargs, name):

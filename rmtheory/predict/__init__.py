@@ -4,25 +4,28 @@ Front doors :func:`hessian`, :func:`ggn`, :func:`jacobian`, :func:`gram` take an
 data description and dispatch to the theory that applies (:mod:`rmtheory.predict.doors`); the
 theories are usable directly too. Each returns a :class:`Prediction`.
 """
+import sys as _sys
+import types as _types
+
 from rmtheory.params import NoTheoryError
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
-from rmtheory.predict.doors import ggn, gram, hessian, jacobian
-from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
-from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram, two_layer_ntk_law
-from rmtheory.predict.papyan import class_outliers
-from rmtheory.predict.pennington_bahri import (
+from rmtheory.predict.class_structure import class_outliers
+from rmtheory.predict.critical_point_hessian import (
     critical_epsilon,
     pennington_bahri,
     pennington_bahri_index,
     pennington_bahri_law,
 )
-from rmtheory.predict.pennington_schoenholz_ganguli import (
+from rmtheory.predict.doors import ggn, gram, hessian, jacobian
+from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
+from rmtheory.predict.input_output_jacobian import (
     DeepJacobian,
     MeanField,
     deep_jacobian,
     jacobian_edge_growth,
     mean_field,
 )
+from rmtheory.predict.ntk import TwoLayerNTKGram, two_layer_ntk_gram, two_layer_ntk_law
 from rmtheory.predict.random_features import RandomFeaturesGram, random_features_gram, random_features_law
 from rmtheory.predict.record import OutlierPrediction, Prediction
 from rmtheory.predict.scaling import edge_prefactor, scaling, tracy_widom_edge
@@ -44,3 +47,18 @@ __all__ = [
     # deprecated aliases, kept for one release
     "RandomFeaturesGram", "TwoLayerNTKGram",
 ]
+
+
+class _Package(_types.ModuleType):
+    """This package's module type. Importing the deprecated module ``rmtheory.predict.pennington_bahri``
+    (now :mod:`rmtheory.predict.critical_point_hessian`) makes Python bind the package attribute of
+    that name to the module, which would hide the function :func:`pennington_bahri` from every later
+    ``rmtheory.predict.pennington_bahri(...)``; the function keeps the name (drop this with the alias)."""
+
+    def __setattr__(self, name, value):
+        if name == "pennington_bahri" and isinstance(value, _types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package

@@ -107,7 +107,7 @@ def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weight
         raise NoTheoryError(f"hessian of a depth-{depth} network", "epsilon=None, class_mean_gram=None",
                             "the loss level epsilon of a critical point (Pennington-Bahri) or classes with "
                             "class_mean_gram (Papyan)")
-    from rmtheory.predict.pennington_bahri import pennington_bahri
+    from rmtheory.predict.critical_point_hessian import pennington_bahri
 
     if loss != "mse":
         raise NoTheoryError("loss", loss, "mse for the Pennington-Bahri Hessian (H0 + H1 of the squared loss)")
@@ -117,7 +117,7 @@ def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weight
 
 
 def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
-    from rmtheory.predict.papyan import class_outliers
+    from rmtheory.predict.class_structure import class_outliers
 
     _need("class outliers", None, "classes", classes=classes)
     if loss == "logistic":
@@ -195,7 +195,7 @@ def jacobian(*, width=None, depth=None, d=None, P=None, activation="relu", weigh
         raise NoTheoryError("depth", 0, "depth ≥ 1 hidden layers (a linear model's Jacobian is its weight matrix)")
     if d is not None and width is not None and d != width:
         raise NoTheoryError("d", d, f"d = width = {width} (square layers, PSG 2017 §2)")
-    from rmtheory.predict.pennington_schoenholz_ganguli import deep_jacobian
+    from rmtheory.predict.input_output_jacobian import deep_jacobian
 
     return deep_jacobian(depth, activation, sigma_w=check("sigma_w", sigma_w, Real(0, None, low_open=True)),
                          sigma_b=sigma_b, weights=weights, width=width)

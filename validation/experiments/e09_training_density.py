@@ -135,5 +135,5 @@ def run(ctx, p):
                              "train_status": result.status, "train_message": result.message},
                    prediction={"phi": phi, "critical_epsilon": float(critical_epsilon(phi)),
                                "alpha": [r["alpha_pb"] for r in track],
-                               "source": "Pennington & Bahri 2017 (rmtheory.predict.pennington_bahri)"},
+                               "source": "Pennington & Bahri 2017 (rmtheory.predict.critical_point_hessian)"},
                    figure={"panels": panels})

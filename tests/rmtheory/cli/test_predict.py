@@ -82,7 +82,7 @@ def test_bad_input_is_one_line_exit_2(args, words, capsys):
 
 
 def test_epsilon_reaches_the_pennington_bahri_hessian(capsys):
-    # the CLI's job here is plumbing: --epsilon must arrive (the numbers are tested in test_pennington_bahri)
+    # the CLI's job here is plumbing: --epsilon must arrive (the numbers are tested in test_critical_point_hessian)
     assert main(["predict", "hessian", "--width", "50", "--depth", "1", "--d", "20", "--P", "1000",
                  "--epsilon", "0.1", "--json", "--points", "0"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -108,3 +108,32 @@ def test_renamed_keywords_keeps_the_docstring_and_signature():
     assert f.__doc__ == "Doc." and list(inspect.signature(f).parameters) == ["new", "other"]
     with pytest.warns(DeprecationWarning, match=r"f\(old=\.\.\.\) is deprecated; use f\(new=\.\.\.\)"):
         assert f(old=2, other=3) == (2, 3)
+
+
+@pytest.mark.parametrize("old, new, names", [
+    ("papyan", "class_structure", ["class_outliers", "SOURCE"]),
+    ("pennington_bahri", "critical_point_hessian",
+     ["pennington_bahri", "pennington_bahri_law", "pennington_bahri_index", "critical_epsilon", "index_prefactor"]),
+    ("pennington_schoenholz_ganguli", "input_output_jacobian",
+     ["deep_jacobian", "DeepJacobian", "mean_field", "MeanField", "jacobian_edge_growth", "WEIGHTS"]),
+])
+def test_modules_named_by_paper_are_deprecated_aliases(old, new, names):
+    import importlib
+    import sys
+
+    sys.modules.pop(f"rmtheory.predict.{old}", None)     # a fresh import, so that it warns here
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        alias = importlib.import_module(f"rmtheory.predict.{old}")
+    messages = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    assert messages == [f"module rmtheory.predict.{old} is deprecated; import rmtheory.predict.{new} (the old "
+                        "module is kept for one release)"]
+    module = importlib.import_module(f"rmtheory.predict.{new}")
+    assert alias.__all__ == module.__all__
+    for name in set(names) | set(module.__all__):
+        assert getattr(alias, name) is getattr(module, name), name
+    # importing the old module must not rebind the package's attribute of the same name (the module
+    # pennington_bahri would otherwise hide the function pennington_bahri)
+    for name in P.__all__:
+        assert not isinstance(getattr(P, name), type(sys)), name
+    assert P.pennington_bahri is importlib.import_module("rmtheory.predict.critical_point_hessian").pennington_bahri

@@ -3,6 +3,10 @@
 * :func:`ks_test`, :func:`ks_two_sample` — Kolmogorov-Smirnov (atoms handled exactly in the statistic).
 * :func:`wasserstein1`, :func:`wasserstein1_two_sample` — Wasserstein-1 distance.
 * :mod:`rmtheory.stats.spacing` — spacing ratios and their Poisson/GOE/GUE/GSE references.
+
+Each returns a :class:`TestResult` — a statistic, not a verdict: ``result.rejects(alpha)`` judges a
+p-value at a level (``passed`` is kept for verdicts already judged against a threshold, such as a
+validation check's).
 """
 
 from rmtheory.stats.goodness_of_fit import (

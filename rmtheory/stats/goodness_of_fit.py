@@ -13,6 +13,8 @@ The result says so in ``details``.
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -25,7 +27,13 @@ __all__ = ["TestResult", "ks_test", "ks_two_sample", "wasserstein1", "wasserstei
 
 @dataclass(frozen=True)
 class TestResult:
-    """A statistic with its p-value (or NaN where none exists), sample size and method."""
+    """A statistic with its p-value (or NaN where none exists), sample size and method.
+
+    A result is not a verdict: :meth:`rejects` judges it at a significance level the caller chooses.
+    (In this project ``passed`` is always a verdict already judged against a stated threshold, a
+    boolean attribute, as on :class:`validation.experiments.base.Check`; ``passed(alpha)`` here is a
+    deprecated alias of ``not rejects(alpha)``.)
+    """
 
     __test__ = False  # not a pytest class
 
@@ -35,8 +43,24 @@ class TestResult:
     method: str
     details: dict = field(default_factory=dict)
 
+    def rejects(self, alpha: float = 0.01) -> bool:
+        """True when the null hypothesis (the sample follows the law, or both samples one law) is
+        rejected at significance level ``alpha``: p-value < alpha.
+
+        A result without a p-value (Wasserstein-1) raises ValueError: it is judged against a
+        threshold on its statistic, not at a level.
+        """
+        alpha = check("alpha", alpha, Real(0, 1, low_open=True, high_open=True))
+        if math.isnan(self.pvalue):
+            raise ValueError(f"{self.method} has no p-value to judge at alpha = {alpha!r}; compare its "
+                             f"statistic ({self.statistic!r}) with a threshold instead")
+        return bool(self.pvalue < alpha)
+
     def passed(self, alpha: float = 0.01) -> bool:
-        """True when the null hypothesis is not rejected at level ``alpha``."""
+        """Deprecated alias of ``not rejects(alpha)`` (kept for one release): ``passed`` names a
+        boolean verdict elsewhere in the project, never a method taking a level."""
+        warnings.warn("TestResult.passed(alpha) is deprecated; use not TestResult.rejects(alpha) (the old name "
+                      "is kept for one release)", DeprecationWarning, stacklevel=2)
         alpha = check("alpha", alpha, Real(0, 1, low_open=True, high_open=True))
         return bool(self.pvalue >= alpha)
 
@@ -82,8 +106,8 @@ def ks_test(eigenvalues, law, *, atom_tolerance=None) -> TestResult:
 
         >>> import rmtheory as rmt
         >>> lam = rmt.MarchenkoPastur(0.5).sample(1000, rng=1)
-        >>> ks_test(lam, rmt.MarchenkoPastur(0.5)).passed(0.01)
-        True
+        >>> ks_test(lam, rmt.MarchenkoPastur(0.5)).rejects(0.01)
+        False
     """
     x = _snap_to_atoms(_clean(eigenvalues), law, atom_tolerance)
     n = x.size

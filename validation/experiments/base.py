@@ -81,6 +81,9 @@ class Check:
 
     @property
     def passed(self) -> bool:
+        """The verdict: low ≤ value ≤ high (False for a missing or non-finite value). ``passed`` is
+        always such a judged boolean in this project (as on ``check_determinism(...)``); a statistic
+        still to be judged at a level says so with ``rmtheory.stats.TestResult.rejects(alpha)``."""
         v = self.value
         if v is None or not math.isfinite(float(v)):
             return False

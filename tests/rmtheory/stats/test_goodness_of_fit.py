@@ -48,7 +48,7 @@ def test_ks_pvalue_is_calibrated_on_iid_samples():
     rng = np.random.default_rng(1)
     law = _Uniform()
     reps, alpha = 400, 0.05
-    rejections = sum(not ks_test(rng.uniform(size=200), law).passed(alpha) for _ in range(reps))
+    rejections = sum(ks_test(rng.uniform(size=200), law).rejects(alpha) for _ in range(reps))
     assert rejections / reps <= alpha + 3 * np.sqrt(alpha * (1 - alpha) / reps)
     assert rejections > 0  # not vacuously conservative on a continuous law
 
@@ -60,18 +60,18 @@ def test_ks_handles_atoms_exactly():
     on_atom = rng.uniform(size=n) < 0.3
     x = np.where(on_atom, 0.5, rng.uniform(size=n))
     result = ks_test(x, law)
-    assert result.passed(0.01)
+    assert not result.rejects(0.01)
     assert result.statistic < 0.05  # the jump at 0.5 is matched, not counted as a discrepancy
     # the same data against the law without the atom is rejected
-    assert not ks_test(x, _Uniform()).passed(0.01)
+    assert ks_test(x, _Uniform()).rejects(0.01)
 
 
 def test_ks_detects_wrong_mp_ratio_on_iid_eigenvalue_draws():
     # iid draws: one uniformly chosen eigenvalue from each of many independent small Wishart matrices
     rng = np.random.default_rng(3)
     lam = np.array([rmt.MarchenkoPastur(0.5).sample(100, rng)[rng.integers(100)] for _ in range(1500)])
-    assert ks_test(lam, rmt.MarchenkoPastur(0.5)).passed(0.01)
-    assert not ks_test(lam, rmt.MarchenkoPastur(0.7)).passed(0.01)
+    assert not ks_test(lam, rmt.MarchenkoPastur(0.5)).rejects(0.01)
+    assert ks_test(lam, rmt.MarchenkoPastur(0.7)).rejects(0.01)
 
 
 @pytest.mark.parametrize("law", [rmt.MarchenkoPastur(0.3), rmt.MarchenkoPastur(3.0), rmt.Semicircle(2.0)])
@@ -111,3 +111,23 @@ def test_bad_samples_are_refused():
         ks_test([], rmt.Semicircle())
     with pytest.raises(ValueError, match="non-finite"):
         ks_test([0.0, np.nan], rmt.Semicircle())
+
+
+def test_rejects_is_p_value_below_alpha_and_passed_is_its_deprecated_negation():
+    lam = rmt.MarchenkoPastur(0.5).sample(400, rng=3)
+    for law in (rmt.MarchenkoPastur(0.5), rmt.MarchenkoPastur(0.7)):
+        res = ks_test(lam, law)
+        for alpha in (1e-6, 0.01, 0.5):
+            assert res.rejects(alpha) == (res.pvalue < alpha)
+            with pytest.warns(DeprecationWarning, match=r"passed\(alpha\) is deprecated; use not TestResult.rejects"):
+                assert res.passed(alpha) is (not res.rejects(alpha))
+
+
+def test_a_result_without_p_value_is_not_judged_at_a_level():
+    res = wasserstein1([0.2, 0.4, 0.6], _Uniform())
+    with pytest.raises(ValueError, match="no p-value"):
+        res.rejects(0.01)
+    with pytest.warns(DeprecationWarning):
+        assert res.passed(0.01) is False       # the old behaviour, kept by the alias
+    with pytest.raises(rmt.ParameterError, match="alpha"):
+        ks_test([0.5], _Uniform()).rejects(1.5)

@@ -60,11 +60,16 @@ class Prediction:
     * ``outliers``: :class:`OutlierPrediction` records (locations, counts), sorted.
     * ``scaling``: name → dict with at least ``"exponent"`` and ``"variable"``, e.g. the 3/2 law of
       the index near ε_c, or the n^{−2/3} fluctuation of λ_max.
-    * ``quantities``: named numbers the theory gives beside the law (q*, χ, index, η, ζ, ...).
+    * ``quantities``: named numbers the theory gives beside the law (q*, χ, index, η, ζ, ...), keyed
+      by the source's symbol; a ratio such as ``"phi"`` is defined in its module's docstring (P&W's
+      φ = d/P is not Pennington-Bahri's φ = n/(outputs·P)). ``"n"`` is a number of parameters.
     * ``assumptions``: each assumption the prediction rests on, in words.
     * ``source``: paper, section and equation of every formula used.
     * ``tolerance``: the numerical tolerance of the law's cdf and edges (not the finite-n error).
-    * ``parameters``: the inputs, after validation.
+    * ``parameters``: the inputs, after validation, under the names the functions take — sizes
+      always as ``width``, ``depth``, ``d``, ``P`` (samples), ``n`` (parameters), ``outputs``,
+      ``classes``.
+    * ``dimension``: the size of the matrix whose spectrum ``law`` is (None where unknown).
     """
 
     matrix: str
@@ -98,7 +103,8 @@ class Prediction:
 
     def largest_eigenvalue(self, n: int, beta: int = 1):
         """The Tracy-Widom law of the top bulk eigenvalue of an n-dimensional matrix
-        (:func:`rmtheory.predict.scaling.tracy_widom_edge`)."""
+        (:func:`rmtheory.predict.scaling.tracy_widom_edge`); its ``sample(k)`` is k independent draws
+        of λ_max, while ``law.sample(n)`` is the n eigenvalues of one matrix."""
         from rmtheory.predict.scaling import tracy_widom_edge
 
         return tracy_widom_edge(self.law, n, beta=beta)

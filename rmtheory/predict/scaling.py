@@ -51,7 +51,11 @@ def edge_prefactor(law) -> float:
 
 def tracy_widom_edge(law, n: int, *, beta: int = 1):
     """The law of λ_max of an n×n matrix whose limit spectrum is ``law``: λ₊ + (A n)^{−2/3}·TW_β,
-    as an :class:`~rmtheory.laws.affine.AffineImage` of :class:`~rmtheory.TracyWidom`."""
+    as an :class:`~rmtheory.laws.affine.AffineImage` of :class:`~rmtheory.TracyWidom`.
+
+    A law of one number, not a spectrum: its ``sample(k)`` returns k independent draws of λ_max
+    (as :class:`~rmtheory.TracyWidom`'s does), not the eigenvalues of one matrix.
+    """
     from rmtheory.laws.affine import AffineImage
     from rmtheory.laws.tracy_widom import TracyWidom
 

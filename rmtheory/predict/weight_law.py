@@ -36,6 +36,7 @@ import numpy as np
 from scipy import special
 
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.predict._deprecation import renamed_keywords
 
 __all__ = ["WeightLaw", "UniformMixture"]
 
@@ -166,9 +167,17 @@ class WeightLaw:
             m = np.where(w > 0, (b ** (k + 1) - a ** (k + 1)) / ((k + 1) * np.where(w > 0, w, 1.0)), a**k)
         return float(p @ m)
 
-    def sample(self, size, rng):
-        j = rng.choice(self.p.size, size=size, p=self.p)
-        return self.a[j] + (self.b[j] - self.a[j]) * rng.random(size)
+    @renamed_keywords(size="n")
+    def sample(self, n, rng=None):
+        """``n`` independent draws of t (unsorted), with ``rng`` a seed or Generator.
+
+        The convention of the laws of one scalar (as :class:`~rmtheory.TracyWidom`): ``sample(n)`` is
+        n iid values — a :class:`~rmtheory.laws.base.SpectralLaw`'s ``sample(n)`` is instead the n
+        eigenvalues of one n×n matrix. The keyword ``size=`` is deprecated.
+        """
+        rng = np.random.default_rng(rng)
+        j = rng.choice(self.p.size, size=n, p=self.p)
+        return self.a[j] + (self.b[j] - self.a[j]) * rng.random(n)
 
     # ------------------------------------------------------------------ transforms
     def ratio(self, y):
@@ -271,6 +280,8 @@ def _ratio_kernel(y, a, b, p):  # pragma: no cover - compiled
 class UniformMixture(SpectralLaw):
     """A :class:`WeightLaw` scaled by ``scale`` as a :class:`~rmtheory.laws.base.SpectralLaw`: pdf,
     cdf, Stieltjes transform and moments in closed form, per uniform piece (1/w)·log((b − z)/(a − z)).
+    Its ``sample(n)`` is the spectrum of the n×n diagonal matrix scale·diag(t_1, …, t_n), that is n
+    iid draws of scale·t: here the two meanings of ``sample`` coincide.
 
     Example (one uniform piece on [0, 2], scaled by 1.5: uniform on [0, 3])::
 

@@ -38,3 +38,15 @@ def test_ratio_is_the_expectation_it_names():
                for a, b, p in zip(law.a, law.b, law.p))
     val, der = law.ratio(np.array([y]))
     assert val[0] == pytest.approx(ref, rel=1e-12) and der[0] == pytest.approx(dref, rel=1e-10)
+
+
+def test_sample_follows_the_law_convention():
+    """sample(n, rng=None): n iid draws of t; the old keyword size= still works with a warning."""
+    law = WeightLaw.of(lambda h: acts.activation("tanh").derivative(h) ** 2, 1.0)
+    a = law.sample(500, np.random.default_rng(4))
+    with pytest.warns(DeprecationWarning, match=r"sample\(size=\.\.\.\) is deprecated; use sample\(n=\.\.\.\)"):
+        b = law.sample(size=500, rng=np.random.default_rng(4))
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, law.sample(500, 4))      # a seed is a Generator's seed
+    assert a.shape == (500,) and law.lower <= a.min() and a.max() <= law.upper
+    assert law.sample(3).shape == (3,)

@@ -1,8 +1,8 @@
 """Shared test configuration: hypothesis profile and the law registry hook.
 
 Any test that takes an argument named ``law_case`` is run once per entry of the registries
-(``tests/rmtheory/laws/registry.py`` and ``tests/rmtheory/free/registry_free.py``) (the scipy.stats
-pattern: one registry, generic
+(``tests/rmtheory/laws/registry.py``, ``tests/rmtheory/free/registry_free.py`` and
+``tests/rmtheory/laws/registry_predict.py``) (the scipy.stats pattern: one registry, generic
 checks for every law).
 """
 
@@ -17,7 +17,8 @@ settings.register_profile("ci", deadline=None, max_examples=60, derandomize=True
 settings.load_profile("ci")
 
 _HERE = pathlib.Path(__file__).parent
-_REGISTRIES = [_HERE / "rmtheory" / "laws" / "registry.py", _HERE / "rmtheory" / "free" / "registry_free.py"]
+_REGISTRIES = [_HERE / "rmtheory" / "laws" / "registry.py", _HERE / "rmtheory" / "free" / "registry_free.py",
+               _HERE / "rmtheory" / "laws" / "registry_predict.py"]
 
 
 def _load(name, path):

@@ -16,8 +16,9 @@ solves it for any such law, the way :mod:`rmtheory.free.kernels` does for ⊞ an
   u + Δz/Z'(u) and a guard (the corrector may not move farther than the predictor). Each accepted
   step is certified: Im g > 0 and the subclass's certificate (e.g. Im u > 0 for a subordination
   function, or u equal to the component's own transform), which selects the physical root.
-* **Many points**: one point in eight (in sorted order) descends; the others start from their
-  nearest such anchor under the same certificate and guard (:meth:`_anchored_descent`).
+* **Many points, repeated calls**: a point starts from the nearest real point solved before, and
+  of the rest one in eight (in sorted order) descends and the others start from their nearest
+  such anchor, all under the same certificate and a stricter guard (:meth:`_anchored_descent`).
 * **On the axis**: the descent stops at η = 1e-10·scale and Newton polishes at Im z = 0; a polish
   that leaves the certified branch is retried after a further descent (×1e-3, three times) and
   otherwise the value at η is kept (status "unpolished", density error O(η)).
@@ -133,13 +134,15 @@ class InverseFunctionLaw(NumericalLaw):
         return u, done & ~bad & np.isfinite(u)
 
     def _certified(self, u, z, closed=False):
+        # a far Newton iterate may overflow a subclass's formulas: it fails the certificate instead
         with np.errstate(all="ignore"):
             g = self._gamma(u, z)
+            certified = self._certify(u, z, closed)
         if closed:
             ok = np.isfinite(g) & (g.imag >= -1e-12 * np.abs(g))
         else:
             ok = np.isfinite(g) & (g.imag > 0)
-        return ok & self._certify(u, z, closed), g
+        return ok & certified, g
 
     # ------------------------------------------------------------------ descent
     def _descend(self, x, eta_target, u_start=None, eta_start=None):
@@ -148,7 +151,8 @@ class InverseFunctionLaw(NumericalLaw):
         n = x.size
         eta_target = np.broadcast_to(np.asarray(eta_target, float), (n,)).copy()
         if u_start is None:
-            eta = np.full(n, self.height)
+            # from H, or from the target itself where that is higher (the descent only goes down)
+            eta = np.maximum(self.height, eta_target)
             z = x + 1j * eta
             u, conv = self._newton(self._u_far(z), z)
             cert, _ = self._certified(u, z)
@@ -158,7 +162,7 @@ class InverseFunctionLaw(NumericalLaw):
                 redo = np.flatnonzero(~ok)
                 if redo.size == 0:
                     break
-                eta[redo] = factor * self.height
+                eta[redo] = np.maximum(factor * self.height, eta_target[redo])
                 z = x[redo] + 1j * eta[redo]
                 u_r, conv = self._newton(self._u_far(z), z)
                 cert, _ = self._certified(u_r, z)
@@ -199,18 +203,65 @@ class InverseFunctionLaw(NumericalLaw):
     #: on many points, one in ANCHOR_STRIDE (in sorted order) descends from x + iH; the others start
     #: from their nearest such anchor
     ANCHOR_STRIDE = 8
+    #: most real points whose certified solution is kept as a starting point for later calls
+    SOLUTION_CACHE = 20000
+
+    def _seeded(self, x, eta, x_seed, u_seed):
+        """Newton at x + i·eta from the solutions u_seed at x_seed + i·eta (one seed per point):
+        (u, accepted), accepted under the descent's certificate and a guard ten times stricter than
+        the descent's (the corrector moves less than a tenth of the predictor's step); where the
+        branch certificate is weak (a degenerate factor) a far seed could otherwise land on another
+        root."""
+        z_a = x_seed + 1j * eta
+        z = x + 1j * eta
+        with np.errstate(all="ignore"):
+            _, dz = self._inverse(u_seed)
+            u_pred = u_seed + (z - z_a) / dz
+        u_pred = np.where(np.isfinite(u_pred), u_pred, u_seed)
+        u_new, conv = self._newton(u_pred, z)
+        cert, _ = self._certified(u_new, z)
+        guard = np.abs(u_new - u_pred) <= 0.1 * np.abs(u_pred - u_seed) + 1e-10 * (np.abs(u_seed) + self.u_scale)
+        return u_new, conv & cert & guard
 
     def _anchored_descent(self, x, eta):
         """Certified u at x + i·eta, like :meth:`_descend`, at a fraction of its cost on many points.
 
-        A descent from x + iH costs some twenty certified Newton solves per point. On a dense set of
-        points (quadrature nodes, a plotting grid) every ANCHOR_STRIDE-th point in sorted order
-        descends; each other point starts from its nearest anchor with the predictor
-        u_a + (z − z_a)/Z'(u_a) and one Newton solve at its own z, accepted under the descent's
-        certificate (Im g > 0 and the subclass's branch condition, which select the physical root) and
-        a guard ten times stricter than the descent's (the corrector moves less than a tenth of the
-        predictor's step). Points that fail any of these descend themselves.
+        A descent from x + iH costs some twenty certified Newton solves per point. Instead, a point
+        first starts from the nearest real point solved before (kept, up to SOLUTION_CACHE of them,
+        for the law's later calls: a quadrature or a plot asks for neighbouring points again and
+        again); of the points that remain, on a dense set (quadrature nodes, a plotting grid) every
+        ANCHOR_STRIDE-th in sorted order descends and the others start from their nearest anchor.
+        Every start is accepted only under :meth:`_seeded`'s certificate and guard; what fails
+        descends itself.
         """
+        n = x.size
+        u = np.zeros(n, dtype=complex)
+        ok = np.zeros(n, dtype=bool)
+        cache = self.__dict__.get("_solution_cache")
+        same_height = np.all(eta == self.eta_certify)
+        if cache is not None and same_height:
+            xc, uc = cache
+            right = np.clip(np.searchsorted(xc, x), 1, xc.size - 1) if xc.size > 1 else np.zeros(n, dtype=int)
+            left = np.maximum(right - 1, 0)
+            near = np.where(np.abs(xc[right] - x) < np.abs(x - xc[left]), right, left)
+            u, ok = self._seeded(x, eta, xc[near], uc[near])
+        rest = np.flatnonzero(~ok)
+        if rest.size:
+            u[rest], ok[rest] = self._anchor_and_seed(x[rest], eta[rest])
+        if same_height and ok.any():
+            xs, us = x[ok], u[ok]
+            if cache is not None:
+                xs, us = np.concatenate([cache[0], xs]), np.concatenate([cache[1], us])
+            xs, first = np.unique(xs, return_index=True)
+            us = us[first]
+            if xs.size > self.SOLUTION_CACHE:           # keep an even thinning of the points
+                keep = np.linspace(0, xs.size - 1, self.SOLUTION_CACHE).astype(int)
+                xs, us = xs[keep], us[keep]
+            self.__dict__["_solution_cache"] = (xs, us)
+        return u, ok
+
+    def _anchor_and_seed(self, x, eta):
+        """One point in ANCHOR_STRIDE (sorted) descends, the others start from their nearest anchor."""
         n = x.size
         if n < 4 * self.ANCHOR_STRIDE:
             return self._descend(x, eta)
@@ -221,7 +272,6 @@ class InverseFunctionLaw(NumericalLaw):
         ok_s = np.zeros(n, dtype=bool)
         u_s[anchors], ok_s[anchors] = self._descend(xs[anchors], es[anchors])
         rest = np.setdiff1d(np.arange(n), anchors)
-        # nearest anchor (in x) of each other point
         right = np.searchsorted(anchors, rest)
         left = right - 1
         nearer_right = np.abs(xs[anchors[right]] - xs[rest]) < np.abs(xs[rest] - xs[anchors[left]])
@@ -229,22 +279,7 @@ class InverseFunctionLaw(NumericalLaw):
         seeded = rest[ok_s[near]]
         near = near[ok_s[near]]
         if seeded.size:
-            z_a = xs[near] + 1j * es[near]
-            z = xs[seeded] + 1j * es[seeded]
-            u_a = u_s[near]
-            with np.errstate(all="ignore"):
-                _, dz = self._inverse(u_a)
-                u_pred = u_a + (z - z_a) / dz
-            u_pred = np.where(np.isfinite(u_pred), u_pred, u_a)
-            u_new, conv = self._newton(u_pred, z)
-            cert, _ = self._certified(u_new, z)
-            # the linear prediction must have been good: a corrector beyond a tenth of the predictor's
-            # step means the anchor was too far for its root to be followed safely (where the branch
-            # certificate is weak, as for a degenerate factor, Newton may land on another root)
-            guard = np.abs(u_new - u_pred) <= 0.1 * np.abs(u_pred - u_a) + 1e-10 * (np.abs(u_a) + self.u_scale)
-            good = conv & cert & guard
-            u_s[seeded[good]] = u_new[good]
-            ok_s[seeded[good]] = True
+            u_s[seeded], ok_s[seeded] = self._seeded(xs[seeded], es[seeded], xs[near], u_s[near])
         redo = np.flatnonzero(~ok_s)
         redo = redo[~np.isin(redo, anchors)]
         if redo.size:

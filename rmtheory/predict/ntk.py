@@ -106,7 +106,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
         self.activation = activation
         self.variance = variance
         self.beta0 = (eta - zeta) * psi
-        self.mean = eta + zeta + kappa      # tr K/P = η + ζ E s + κ (the first exact moment)
+        self.first_moment = eta + zeta + kappa      # tr K/P = η + ζ E s + κ (the first exact moment)
         self._mp = MarchenkoPastur(psi)
         self._mp_continuous = MarchenkoPastur(1.0 / psi, variance=psi) if psi > 1.0 else None
 
@@ -120,7 +120,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
 
     @property
     def u_scale(self):
-        return 1.0 / max(self.mean, 1e-300)
+        return 1.0 / max(self.first_moment, 1e-300)
 
     # ------------------------------------------------------------------ the inverse function
     def _w(self, m):
@@ -170,7 +170,7 @@ class _TwoLayerNTK(InverseFunctionLaw):
         return np.asarray(m, dtype=complex)
 
     def _u_far(self, z):
-        return -1.0 / (np.asarray(z, dtype=complex) - self.mean)
+        return -1.0 / (np.asarray(z, dtype=complex) - self.first_moment)
 
     def _real_poles(self):
         poles = [0.0, -self.phi / self.zeta]

@@ -32,6 +32,20 @@ LAW_CASES = [
     # a product with a law that is not positive: MP(0.3) ⊠ semicircle(1, 1/2)
     LawCase("mp(0.3)*sc(1,0.5)", lambda: free_mul(rmt.MarchenkoPastur(0.3), rmt.Semicircle(1.0, 0.5)),
             {1: 0.5, 2: 1.3 * 0.25 + 1.25 - 0.25}),
+    # nested convolutions, solved as one chain of composed transforms (rmtheory.free.chain):
+    # Fuss-Catalan numbers binom(5n, n)/(4n + 1) for four Wishart factors
+    LawCase("mp(1)^4 (chain)", lambda: free_mul(free_mul(free_mul(rmt.MarchenkoPastur(1.0), rmt.MarchenkoPastur(1.0)),
+                                                         rmt.MarchenkoPastur(1.0)), rmt.MarchenkoPastur(1.0)),
+            {1: 1.0, 2: 5.0, 3: 35.0, 4: 285.0}, mass_tol=1e-8, sample_n=1000),
+    # κ = κ(sc(1)) + κ(mp(1/2)) + κ(mp(2)) = (2, 7/2, 17/4, 65/8)
+    LawCase("sc(1)+mp(0.5)+mp(2) (chain)",
+            lambda: free_add(free_add(rmt.Semicircle(1.0), rmt.MarchenkoPastur(0.5)), rmt.MarchenkoPastur(2.0)),
+            {1: 2.0, 2: 3.5 + 4.0, 3: 4.25 + 3 * 2 * 3.5 + 8.0,
+             4: 8.125 + 4 * 2 * 4.25 + 2 * 3.5**2 + 6 * 4 * 3.5 + 16}, sample_n=1000),
+    # {1, 4} ⊠ MP(1/2) ⊠ MP(1/4, σ² = 2): m₂ by the two-factor rule twice (module docstring)
+    LawCase("atoms(1,4)*mp(0.5)*mp(0.25,2) (chain)",
+            lambda: free_mul(free_mul(Atoms([1.0, 4.0]), rmt.MarchenkoPastur(0.5)), rmt.MarchenkoPastur(0.25, 2.0)),
+            {1: 5.0, 2: 11.625 * 4 + 6.25 * 5 - 6.25 * 4}, sample_n=1000),
     LawCase("gmp(0.25, 4 atoms)", lambda: rmt.GeneralizedMarchenkoPastur(0.25, Atoms([0.5, 1.0, 2.0, 4.0])),
             {1: 1.875, 2: (0.25 + 1 + 4 + 16) / 4 + 0.25 * 1.875**2}),
 ]

@@ -36,6 +36,9 @@ class LawCase:
     mass_tol: float = 1e-10
     #: True when ``sample(n)`` returns n iid draws (Tracy-Widom) rather than one matrix's spectrum
     iid_samples: bool = False
+    #: relative tolerance of one sampled matrix's trace moments (O(1/n) fluctuations for a Wigner- or
+    #: Wishart-like matrix; a deep network's Jacobian has O(n^-1/2) ones from its random D_l)
+    moment_rtol: float = 0.03
 
 
 def _semicircle_eq(law, g, z):

@@ -305,7 +305,13 @@ class SpectralLaw:
 
     # ----------------------------------------------------------------- Monte-Carlo
     def sample(self, n: int, rng=None) -> np.ndarray:
-        """Eigenvalues (sorted) of one n-dimensional random matrix whose spectrum follows this law."""
+        """Eigenvalues (sorted) of one n-dimensional random matrix whose spectrum follows this law.
+
+        That is the meaning of ``sample`` for a spectral law: one matrix's spectrum, whose
+        empirical law converges to this one (its eigenvalues are not independent). A law of a single
+        number, such as :class:`~rmtheory.laws.tracy_widom.TracyWidom` (a rescaled largest
+        eigenvalue), returns n independent draws instead, and says so in its docstring.
+        """
         n = check("n", n, Integer(1, None))
         rng = np.random.default_rng(rng)
         return np.sort(np.asarray(self._sample(n, rng), dtype=float))

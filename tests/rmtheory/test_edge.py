@@ -19,7 +19,7 @@ from rmtheory.stats import ks_test
 
 def _passes(law, draws_fn):
     result = ks_test(draws_fn(np.random.default_rng(1)), law)
-    if not result.passed(0.01):  # one redraw before failing
+    if result.rejects(0.01):  # one redraw before failing
         result = ks_test(draws_fn(np.random.default_rng(2)), law)
     return result
 
@@ -32,10 +32,10 @@ def _passes(law, draws_fn):
 def test_sampled_largest_eigenvalue_follows_the_prediction(ensemble, n, p):
     law = edge.largest_eigenvalue(ensemble, n, p)
     result = _passes(law, lambda rng: law.sample(2000, rng=rng))
-    assert result.passed(0.01), result
+    assert not result.rejects(0.01), result
     # teeth: shifting by 0.2 σ is seen
     lam = law.sample(2000, rng=np.random.default_rng(3))
-    assert not ks_test(lam + 0.2 * law.std(), law).passed(0.01)
+    assert ks_test(lam + 0.2 * law.std(), law).rejects(0.01)
 
 
 def test_dense_goe_agrees_with_the_prediction():
@@ -43,7 +43,7 @@ def test_dense_goe_agrees_with_the_prediction():
     law = edge.largest_eigenvalue("goe", n)
     rng = np.random.default_rng(5)
     lam = np.array([np.linalg.eigvalsh(ensembles.goe(n, rng=rng))[-1] for _ in range(1500)])
-    assert ks_test(lam, law).passed(0.01)
+    assert not ks_test(lam, law).rejects(0.01)
 
 
 @pytest.mark.parametrize("complex_", [False, True])
@@ -53,18 +53,18 @@ def test_dense_wishart_agrees_with_the_prediction_and_the_bidiagonal_sampler(com
     rng = np.random.default_rng(6)
     dense = np.array([np.linalg.eigvalsh(ensembles.wishart(p, n, rng=rng, complex=complex_))[-1]
                       for _ in range(1200)])
-    assert ks_test(dense, law).passed(0.01)
+    assert not ks_test(dense, law).rejects(0.01)
     tri = edge.beta_laguerre_largest(p, n, 2 if complex_ else 1, size=1200, rng=rng)
     from rmtheory.stats import ks_two_sample
-    assert ks_two_sample(dense, tri).passed(0.01)
+    assert not ks_two_sample(dense, tri).rejects(0.01)
 
 
 def test_second_order_constants_beat_the_leading_order_at_small_n():
     # GOE n = 20: the leading order is off by ≈ −0.5 n^{-1/3} ≈ −0.18 in TW units
     n, draws = 20, 4000
     lam = edge.beta_hermite_largest(n, 1, size=draws, rng=np.random.default_rng(7))
-    assert ks_test(lam, edge.largest_eigenvalue("goe", n)).passed(0.01)
-    assert not ks_test(lam, edge.largest_eigenvalue("goe", n, order=1)).passed(0.01)
+    assert not ks_test(lam, edge.largest_eigenvalue("goe", n)).rejects(0.01)
+    assert ks_test(lam, edge.largest_eigenvalue("goe", n, order=1)).rejects(0.01)
 
 
 def test_constants():

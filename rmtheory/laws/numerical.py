@@ -239,8 +239,11 @@ class NumericalLaw(SpectralLaw):
         for attempt in range(self.RESCANS + 1):
             intervals, diag = self._intervals()
             if previous is not None and _same_intervals(intervals, previous[0], self.scale):
-                # the finer search found nothing more: the defect is the numerics', not the search's
-                tables, budget, mass = previous[1:]
+                # the finer search found nothing more: the defect is the numerics', not the search's;
+                # keep the earlier search's result, which the tables and edge models were built on
+                state["result"] = previous[4]
+                intervals, diag = previous[4]
+                tables, budget, mass = previous[1:4]
                 final = True
             else:
                 self.__dict__.pop("_edge_models", None)
@@ -261,7 +264,7 @@ class NumericalLaw(SpectralLaw):
                 return tables
             if final:
                 break
-            previous = (intervals, tables, budget, mass)
+            previous = (intervals, tables, budget, mass, state["result"])
             state["resolution"] = 4 * state["resolution"] - 3
             state["result"] = None
         exps = [self._edge_exponents(a, b) for a, b in intervals]

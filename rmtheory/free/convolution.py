@@ -8,7 +8,10 @@ solver (:mod:`rmtheory.free.subordination`), the support from its edge equation
 solved law shares (:mod:`rmtheory.laws.numerical`), moments exactly from free cumulants
 (:mod:`rmtheory.free.transforms`), and atoms from the rules of Bercovici & Voiculescu (1998) and
 Belinschi (2003): μ⊞ν has an atom at α+β of mass μ({α}) + ν({β}) − 1 when that is positive;
-μ⊠ν has mass max(μ({0}), ν({0})) at 0 and μ({α}) + ν({β}) − 1 at αβ ≠ 0.
+μ⊠ν has mass max(μ({0}), ν({0})) at 0 and μ({α}) + ν({β}) − 1 at αβ ≠ 0. A tree of three or more
+factors of one operation (``free_mul(free_mul(a, b), c)``) is solved as one equation of composed
+S- or R-transforms where its factors allow (:mod:`rmtheory.free.chain`, the ``chain`` attribute),
+instead of nesting one subordination solve inside the next.
 
 Example::
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from rmtheory.free.atoms import Atoms
 from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.laws.semicircle import Semicircle
@@ -57,11 +56,10 @@ def lower_bound(law) -> float:
 
 
 def flatten(law, op: str) -> list:
-    """The factors of a tree of ``op`` ("add" or "mul") convolutions, left to right."""
-    if getattr(law, "op", None) == op and getattr(law, "exact_image", None) is None and not hasattr(law, "population"):
+    """The factors of a tree of ``op`` ("add" or "mul") convolutions, left to right (a generalized
+    MP law is the ⊠ of its population and MP(ratio), and flattens as such)."""
+    if getattr(law, "op", None) == op and getattr(law, "exact_image", None) is None:
         return flatten(law.left, op) + flatten(law.right, op)
-    if op == "mul" and hasattr(law, "population"):     # gmp(c, H) = H ⊠ MP(c)
-        return flatten(law.population, op) + [MarchenkoPastur(law.ratio)]
     return [law]
 
 
@@ -102,14 +100,20 @@ def _in_upper_half_plane(omegas, closed):
 
 
 def _cauchy(law, u):
-    """(G, G') of a law at complex points: closed form for atoms, the law's own transform otherwise."""
+    """(G, G') = (−g, −g') of a law at complex points, from its own Stieltjes transform."""
     u = np.asarray(u, dtype=complex)
-    if isinstance(law, Atoms):
-        d = u[..., None] - law.locations
-        w = law.weights
-        with np.errstate(all="ignore"):
-            return (w / d).sum(-1), -(w / (d * d)).sum(-1)
-    return -np.asarray(law.stieltjes(u), dtype=complex), -np.asarray(law.stieltjes_derivative(u), dtype=complex)
+    with np.errstate(all="ignore"):
+        return -np.asarray(law.stieltjes(u), dtype=complex), -np.asarray(law.stieltjes_derivative(u), dtype=complex)
+
+
+def _r_transform(law, G):
+    """R(G) and R'(G) of an explicit factor: semicircle c + vG; Marchenko-Pastur σ²/(1 − cσ²G)."""
+    with np.errstate(all="ignore"):
+        if type(law) is Semicircle:
+            return law.center + law.variance * G, np.full(np.shape(G), law.variance, dtype=complex)
+        k = law.ratio * law.variance
+        den = 1.0 - k * G
+        return law.variance / den, law.variance * k / (den * den)
 
 
 class _Chain(InverseFunctionLaw):
@@ -225,16 +229,9 @@ class SumChain(_Chain):
         G = np.asarray(G, dtype=complex)
         r = np.zeros(G.shape, dtype=complex)
         dr = np.zeros(G.shape, dtype=complex)
-        with np.errstate(all="ignore"):
-            for f in self.explicit:
-                if type(f) is Semicircle:
-                    r = r + f.center + f.variance * G
-                    dr = dr + f.variance
-                else:
-                    k = f.ratio * f.variance
-                    den = 1.0 - k * G
-                    r = r + f.variance / den
-                    dr = dr + f.variance * k / (den * den)
+        for f in self.explicit:
+            ri, dri = _r_transform(f, G)
+            r, dr = r + ri, dr + dri
         return r, dr
 
     def _G(self, u):
@@ -271,7 +268,7 @@ class SumChain(_Chain):
         G, _ = self._G(u)
         with np.errstate(all="ignore"):
             # the subordination point of an explicit factor: G_i(Ω_i) = G, i.e. Ω_i = 1/G + R_i(G)
-            parts = [1.0 / G + SumChain([f], None, self.owner)._r(G)[0] for f in self.explicit]
+            parts = [1.0 / G + _r_transform(f, G)[0] for f in self.explicit]
         if self.other is not None:
             parts.append(u)
         return _in_upper_half_plane(np.stack(parts, axis=-1), closed)

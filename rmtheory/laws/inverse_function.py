@@ -241,9 +241,7 @@ class InverseFunctionLaw(NumericalLaw):
         same_height = np.all(eta == self.eta_certify)
         if cache is not None and same_height:
             xc, uc = cache
-            right = np.clip(np.searchsorted(xc, x), 1, xc.size - 1) if xc.size > 1 else np.zeros(n, dtype=int)
-            left = np.maximum(right - 1, 0)
-            near = np.where(np.abs(xc[right] - x) < np.abs(x - xc[left]), right, left)
+            near = _nearest(xc, x)
             u, ok = self._seeded(x, eta, xc[near], uc[near])
         rest = np.flatnonzero(~ok)
         if rest.size:
@@ -272,10 +270,7 @@ class InverseFunctionLaw(NumericalLaw):
         ok_s = np.zeros(n, dtype=bool)
         u_s[anchors], ok_s[anchors] = self._descend(xs[anchors], es[anchors])
         rest = np.setdiff1d(np.arange(n), anchors)
-        right = np.searchsorted(anchors, rest)
-        left = right - 1
-        nearer_right = np.abs(xs[anchors[right]] - xs[rest]) < np.abs(xs[rest] - xs[anchors[left]])
-        near = np.where(nearer_right, anchors[right], anchors[left])
+        near = anchors[_nearest(xs[anchors], xs[rest])]
         seeded = rest[ok_s[near]]
         near = near[ok_s[near]]
         if seeded.size:
@@ -480,3 +475,9 @@ class InverseFunctionLaw(NumericalLaw):
             return 1.0
         return float(self.exact_moments(k)[k - 1])
 
+
+def _nearest(sorted_x, x):
+    """Index into the sorted array ``sorted_x`` of the entry nearest to each of ``x``."""
+    right = np.clip(np.searchsorted(sorted_x, x), 0, sorted_x.size - 1)
+    left = np.maximum(right - 1, 0)
+    return np.where(np.abs(sorted_x[right] - x) < np.abs(x - sorted_x[left]), right, left)

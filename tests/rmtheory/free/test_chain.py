@@ -143,3 +143,11 @@ def test_trees_the_chain_does_not_cover_keep_the_pairwise_solver():
     two_atomic = free_mul(free_mul(Atoms([1.0, 2.0]), Atoms([1.0, 3.0])), mp)
     pair = free_mul(mp, mp)
     assert mixed.chain is None and two_atomic.chain is None and pair.chain is None
+
+
+def test_a_scaled_chain_states_the_chain_s_tolerance():
+    # δ_2 ⊠ μ is μ scaled by 2, evaluated exactly through μ: its cdf is as accurate as μ's, not more
+    inner = _power(rmt.MarchenkoPastur(1.0), 3)
+    scaled = free_mul(Atoms([2.0]), inner)
+    assert scaled.numerical_tolerance == inner.numerical_tolerance > 1e-12
+    assert float(scaled.cdf(2.0)) == float(inner.cdf(1.0))

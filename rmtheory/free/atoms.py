@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmtheory.laws.base import SpectralLaw
-from rmtheory.params import Parameter, ParameterError
+from rmtheory.params import MAGNITUDE, Parameter, ParameterError
 
 __all__ = ["Atoms", "EmpiricalLaw"]
 
@@ -19,14 +19,14 @@ class _AtomList:
     """Parameter domain for a list of atom locations (finite reals)."""
 
     def describe(self) -> str:
-        return "a non-empty list of finite reals"
+        return f"a non-empty list of reals in [-{MAGNITUDE:g}, {MAGNITUDE:g}]"
 
     def convert(self, value):
         try:
             arr = np.asarray(value, dtype=float).ravel()
         except (TypeError, ValueError):
             return None
-        if arr.size == 0 or not np.all(np.isfinite(arr)):
+        if arr.size == 0 or not np.all(np.isfinite(arr)) or np.any(np.abs(arr) > MAGNITUDE):
             return None
         return arr
 
@@ -36,7 +36,12 @@ class _WeightList(_AtomList):
         return "a list of nonnegative finite weights with a positive sum"
 
     def convert(self, value):
-        arr = super().convert(value)
+        try:
+            arr = np.asarray(value, dtype=float).ravel()
+        except (TypeError, ValueError):
+            return None
+        if arr.size == 0 or not np.all(np.isfinite(arr)):
+            return None
         if arr is None or np.any(arr < 0) or arr.sum() <= 0:
             return None
         return arr
@@ -45,8 +50,9 @@ class _WeightList(_AtomList):
 class Atoms(SpectralLaw):
     """Σ_i w_i δ(x − x_i): a discrete law (weights are normalized to sum to 1).
 
-    Repeated locations are merged. ``sample(n)`` returns the locations repeated ≈ n·w_i times
-    (largest-remainder rounding): the spectrum of a diagonal matrix with that population.
+    Repeated locations are merged. ``sample(n)`` returns the spectrum of a diagonal matrix with
+    that population: location i repeated ⌊n·w_i⌋ or ⌈n·w_i⌉ times, by systematic sampling with a
+    random offset, so that the expected count is exactly n·w_i (unbiased in law).
 
     Example::
 
@@ -152,12 +158,15 @@ class Atoms(SpectralLaw):
         return out
 
     def _sample(self, n, rng):
-        counts = np.floor(self.weights * n).astype(int)
-        remainder = self.weights * n - counts
-        short = n - counts.sum()
-        if short > 0:
-            counts[np.argsort(-remainder, kind="stable")[:short]] += 1
-        return np.repeat(self.locations, counts)
+        # systematic sampling: the k-th draw is the quantile at (U + k)/n with one U ~ Uniform[0, 1).
+        # Each draw is marginally exact in law, so E[count_i] = n·w_i exactly, and every count is
+        # ⌊n·w_i⌋ or ⌈n·w_i⌉ (a population divisible by n comes back exactly). Deterministic
+        # rounding (largest remainder, ties to the lowest atoms) was biased: the empirical law of
+        # 1000 atoms sampled at n = 400 was the lowest 400.
+        levels = (rng.uniform() + np.arange(n)) / n
+        cumulative = np.cumsum(self.weights)
+        index = np.searchsorted(cumulative / cumulative[-1], levels, side="right")
+        return self.locations[np.minimum(index, self.locations.size - 1)]
 
     def default_range(self):
         lo, hi = self._hull()

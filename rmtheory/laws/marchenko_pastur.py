@@ -23,7 +23,7 @@ import numpy as np
 
 from rmtheory import ensembles
 from rmtheory.laws.base import SpectralLaw, stable_quadratic_root
-from rmtheory.params import Parameter, Real
+from rmtheory.params import RATIO, SCALE, Parameter
 
 __all__ = ["MarchenkoPastur"]
 
@@ -48,8 +48,8 @@ class MarchenkoPastur(SpectralLaw):
     name = "mp"
     summary = "Marchenko-Pastur: limit spectrum of (1/n) X Xᵀ, X p×n, ratio = p/n"
     parameters = (
-        Parameter("ratio", Real(0, None, low_open=True), None, "p/n, rows over columns of X"),
-        Parameter("variance", Real(0, None, low_open=True), 1.0, "variance σ² of the entries of X"),
+        Parameter("ratio", RATIO, None, "p/n, rows over columns of X"),
+        Parameter("variance", SCALE, 1.0, "variance σ² of the entries of X"),
     )
 
     def __init__(self, ratio: float, variance: float = 1.0):
@@ -85,11 +85,26 @@ class MarchenkoPastur(SpectralLaw):
         sqrt_ab = np.sqrt(a * b)
         d = h * h / (m + sqrt_ab)  # m − √(ab)
         u = np.clip((x - m) / h, -1.0, 1.0)
-        s = np.sqrt(np.maximum(1.0 - u * u, 0.0))
-        theta2 = np.arctan2(h + m * u, sqrt_ab * s)
-        delta = np.arctan2(-s * (h + u * d), sqrt_ab * s * s + u * (h + m * u))  # θ₁ − θ₂
+        # 1 ± u and h + m·u from the distances to the edges, not from u: near the hard edge of
+        # ratio = 1 (a = 0) u rounds to −1 for x ≲ 1e-16, and atan2(0, 0) then put θ₂ on the wrong
+        # branch (cdf 0.5 at x = 1e-17)
+        above, below = np.maximum(x - a, 0.0), np.maximum(b - x, 0.0)
+        s = np.sqrt(above * below) / h
+        hmu = m * above / h - a  # h + m·u = (m x − ab)/h
+        hud = h * (x + sqrt_ab) / (m + sqrt_ab)  # h + u·d
+        # θ₂ + π/2 by the quarter-turn identity atan2(y, x) + π/2 = atan2(x, −y) (x ≥ 0): it is
+        # small near the lower edge and adding π/2 would leave an absolute error of 1e-16
+        theta2_up = np.arctan2(sqrt_ab * s, -hmu)
+        delta = np.arctan2(-s * hud, sqrt_ab * s * s + u * hmu)  # θ₁ − θ₂
         # the antiderivative at a is −(π/2)(m − √ab); d·(θ₂ + π/2) collects that constant
-        inner = (h * h * s + h * m * delta + h * d * (theta2 + 0.5 * np.pi)) / h
+        if sqrt_ab < 0.5 * m:
+            # ratio near 1 (a hard or nearly hard lower edge): m(θ₁ + π/2) − √(ab)(θ₂ + π/2) has no
+            # cancellation, and θ₁ + π/2 = 2 arcsin √((x − a)/(b − a)) keeps its relative accuracy
+            # where δ + (θ₂ + π/2) would cancel (−π + π at the hard edge)
+            theta1_up = 2.0 * np.arcsin(np.sqrt(np.minimum(above / (2.0 * h), 1.0)))
+            inner = h * s + m * theta1_up - sqrt_ab * theta2_up
+        else:
+            inner = h * s + m * delta + d * theta2_up
         inner = inner / (2 * np.pi * self.variance * self.ratio)
         # exact values outside (a, b), where the formula would leave rounding residue
         return np.where(x <= a, 0.0, np.where(x >= b, min(1.0, 1.0 / self.ratio), inner))

@@ -15,12 +15,12 @@ from rmtheory import algebraic, edge, ensembles, free, kacrice, predict, stats
 from rmtheory.expr import ExpressionError, parse_law
 from rmtheory.free import Atoms, EmpiricalLaw, GeneralizedMarchenkoPastur, free_add, free_mul, spiked_outliers
 from rmtheory.laws import AffineImage, MarchenkoPastur, Semicircle, SpectralLaw, TracyWidom
-from rmtheory.params import ParameterError
+from rmtheory.params import NoTheoryError, ParameterError, SolverError
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "ParameterError", "ExpressionError", "parse_law",
+    "ParameterError", "NoTheoryError", "SolverError", "ExpressionError", "parse_law",
     "SpectralLaw", "AffineImage", "Semicircle", "MarchenkoPastur", "TracyWidom", "Atoms", "EmpiricalLaw",
     "GeneralizedMarchenkoPastur",
     "free_add", "free_mul", "edge", "ensembles", "free", "kacrice", "stats",

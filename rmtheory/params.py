@@ -1,5 +1,10 @@
-"""Parameter domains, declared as data and checked where input enters (public: ``validation`` and
-``papers`` use the same domains and errors).
+"""Parameter domains, declared as data and checked where input enters, and the error contract
+(public: ``validation`` and ``papers`` use the same domains and errors).
+
+Every failure of the library is one of three errors, each naming what failed and what to change:
+:class:`ParameterError` (a value outside its domain), :class:`NoTheoryError` (no implemented
+theory applies; a ``ParameterError``) and :class:`SolverError` (a numerical method did not reach
+its stated accuracy). The command line reports each as one line with exit status 2.
 
 Every public constructor and function checks its parameters through :func:`check`, so a bad value
 is refused with one message that names the parameter, its value and the allowed range, e.g.::
@@ -17,7 +22,8 @@ import math
 import numbers
 from dataclasses import dataclass
 
-__all__ = ["ParameterError", "NoTheoryError", "Real", "Integer", "OneOf", "check", "Parameter"]
+__all__ = ["ParameterError", "NoTheoryError", "SolverError", "Real", "Integer", "OneOf", "check", "Parameter",
+           "MAGNITUDE", "SCALE", "LOCATION", "RATIO"]
 
 
 class ParameterError(ValueError):
@@ -52,6 +58,12 @@ class NoTheoryError(ParameterError):
         self.name, self.value, self.allowed = what, value, needed
         extra = f"; {detail}" if detail else ""
         ValueError.__init__(self, f"no theory for {what} = {value!r}: needs {needed}{extra}")
+
+
+class SolverError(RuntimeError):
+    """A solver did not converge, could not certify its branch, or could not reach the accuracy a
+    result must state (a cdf whose mass or tolerance does not resolve). The message says which
+    law or quantity, what did not resolve and, where known, which parameter to change."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +140,19 @@ class OneOf:
             except TypeError:
                 continue
         return None
+
+
+#: the largest magnitude a location or scale may have. Far below the float range on purpose: edges,
+#: Stieltjes transforms and low moments of a law square or cube its scale (1e100² = 1e200), so every
+#: output of an accepted law stays finite; a law at 1e308 would overflow without saying so.
+MAGNITUDE = 1e100
+#: a positive scale (variance, σ_w, a covariance eigenvalue): [1e-100, 1e100]
+SCALE = Real(1.0 / MAGNITUDE, MAGNITUDE)
+#: a location (a centre, an atom, a shift): [-1e100, 1e100]
+LOCATION = Real(-MAGNITUDE, MAGNITUDE)
+#: an aspect ratio p/n: [1e-12, 1e12], where the Marchenko-Pastur bulk's relative width 4√ratio
+#: (≥ 4e-6) is still resolved in double precision (at 1e-300 it collapses onto one float)
+RATIO = Real(1e-12, 1e12)
 
 
 def _fmt(v) -> str:

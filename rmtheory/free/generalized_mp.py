@@ -29,7 +29,7 @@ import numpy as np
 from rmtheory.free.convolution import FreeMultiplicativeConvolution
 from rmtheory.laws.base import SpectralLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
-from rmtheory.params import Parameter, ParameterError, Real, check
+from rmtheory.params import RATIO, Parameter, ParameterError, check
 
 __all__ = ["GeneralizedMarchenkoPastur"]
 
@@ -50,12 +50,12 @@ class GeneralizedMarchenkoPastur(FreeMultiplicativeConvolution):
     name = "gmp"
     summary = "generalized Marchenko-Pastur: (1/n) Σ^½ X Xᵀ Σ^½ with a population law for Σ"
     parameters = (
-        Parameter("ratio", Real(0, None, low_open=True), None, "p/n, rows over columns of X"),
+        Parameter("ratio", RATIO, None, "p/n, rows over columns of X"),
         Parameter("population", _NonnegativeLaw(), None, "law of the eigenvalues of Σ (on [0, inf))"),
     )
 
     def __init__(self, ratio: float, population, backend: str = "auto"):
-        self.ratio = check("ratio", ratio, Real(0, None, low_open=True))
+        self.ratio = check("ratio", ratio, RATIO)
         if _NonnegativeLaw().convert(population) is None:
             raise ParameterError("population", population, _NonnegativeLaw().describe())
         self.population = population

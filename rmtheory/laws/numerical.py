@@ -21,7 +21,9 @@ two is the same for all of them and lives here, once:
   estimates of quadratures capped at :attr:`QUADRATURE_MAX_NODES` (at most 1e-4 each), twice the
   edge-continuation uncertainty (below) and, only once a rescan found no other support, the law's
   declared :attr:`DISCRETIZATION_ERROR` (the accuracy of a discretized input, e.g. a t-law made of
-  uniform pieces; 0 for exact inputs). Otherwise a :class:`RuntimeError` says what did not resolve.
+  uniform pieces; 0 for exact inputs). Otherwise a :class:`~rmtheory.params.SolverError` says what
+  did not resolve; so it does when the stated tolerance would exceed ``TOLERANCE_CEILING`` = 1e-2
+  (such a cdf is not an answer).
 * **Edge exponents.** ρ ~ |x − edge|^γ: local exponents log₂(ρ(2d)/ρ(d)) on the ladder
   d = (1e-13, 1e-12, …, 1e-5)·(b − a); the closest three consecutive rungs that are finite and agree
   to 0.01 are extrapolated to d = 0 through γ + c·d^e (a deep product's hard edge approaches its
@@ -64,12 +66,9 @@ import numpy as np
 
 from rmtheory.laws import quadrature
 from rmtheory.laws.base import SpectralLaw
+from rmtheory.params import SolverError
 
 __all__ = ["NumericalLaw", "SolverError", "snap_exponent"]
-
-
-class SolverError(RuntimeError):
-    """A solver did not converge (or could not certify its branch) at some points."""
 
 
 class NumericalLaw(SpectralLaw):
@@ -81,6 +80,9 @@ class NumericalLaw(SpectralLaw):
     RESCANS = 2
     #: accepted |mass defect| beyond the numerics' own error budget
     MASS_TOLERANCE = 1e-9
+    #: the largest cdf tolerance a solved law may state: beyond it the law is not an answer (an
+    #: edge model whose uncertainty is 700 would otherwise "accept" a cdf that tops out at 0.9)
+    TOLERANCE_CEILING = 1e-2
     #: accuracy of a discretized input of the law, allowed in the mass check once a rescan found nothing
     DISCRETIZATION_ERROR = 0.0
     #: target relative error of the Chebyshev quadrature on each interval
@@ -256,7 +258,9 @@ class NumericalLaw(SpectralLaw):
             defect = mass - continuous
             gap = any(t.hidden_gap for t in tables)
             allowed = budget + (self.DISCRETIZATION_ERROR if final else 0.0)
-            if abs(defect) <= allowed and not gap:
+            stated = max(abs(defect), self._edge_uncertainty,
+                         max((t.error_estimate for t in tables), default=0.0))
+            if abs(defect) <= allowed and not gap and stated <= self.TOLERANCE_CEILING:
                 diag.update({"mass_defect": defect, "rescans": attempt, "resolution": state["resolution"],
                              "edge_model_uncertainty": self._edge_uncertainty,
                              "quadrature_error": max((t.error_estimate for t in tables), default=0.0),
@@ -268,7 +272,13 @@ class NumericalLaw(SpectralLaw):
             state["resolution"] = 4 * state["resolution"] - 3
             state["result"] = None
         exps = [self._edge_exponents(a, b) for a, b in intervals]
-        raise RuntimeError(
+        if abs(defect) <= allowed and not gap:
+            raise SolverError(
+                f"{self.expression()}: the cdf does not resolve: its error bound {stated:.2g} (mass defect "
+                f"{defect:.2g}, edge-model uncertainty {self._edge_uncertainty:.2g}) exceeds "
+                f"{self.TOLERANCE_CEILING:g}; the density at an edge is too singular to integrate (edge exponents "
+                f"{exps}; e.g. x^(-(L-1)/L) at 0 for a very deep product)")
+        raise SolverError(
             f"{self.expression()}: support intervals carry mass {mass:.12g} but the continuous part has "
             f"{continuous:.12g} (accepted defect {allowed:.2g}{'; a zero of the density inside' if gap else ''}); "
             f"either the support search (resolution {state['resolution']}) missed an interval or the density at "

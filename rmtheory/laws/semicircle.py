@@ -13,7 +13,7 @@ import numpy as np
 
 from rmtheory import ensembles
 from rmtheory.laws.base import SpectralLaw, stable_quadratic_root
-from rmtheory.params import Parameter, Real
+from rmtheory.params import LOCATION, SCALE, Parameter, ParameterError
 
 __all__ = ["Semicircle"]
 
@@ -40,13 +40,17 @@ class Semicircle(SpectralLaw):
     name = "semicircle"
     summary = "Wigner semicircle: limit spectrum of a Wigner/GOE/GUE matrix"
     parameters = (
-        Parameter("variance", Real(0, None, low_open=True), 1.0, "second central moment σ² (radius 2σ)"),
-        Parameter("center", Real(None, None), 0.0, "centre c of the support"),
+        Parameter("variance", SCALE, 1.0, "second central moment σ² (radius 2σ)"),
+        Parameter("center", LOCATION, 0.0, "centre c of the support"),
     )
 
     def __init__(self, variance: float = 1.0, center: float = 0.0):
         self._set_parameters(variance=variance, center=center)
         self.radius = 2.0 * np.sqrt(self.variance)
+        if self.radius < 1e-8 * abs(self.center):
+            # the support would collapse onto a few floats around the centre
+            raise ParameterError("center", center, f"[-{1e8 * self.radius:.3g}, {1e8 * self.radius:.3g}]",
+                                 "|center| ≤ 1e8 × radius, so that the support is resolved in double precision")
 
     def _support(self):
         return [(self.center - self.radius, self.center + self.radius)]

@@ -50,7 +50,7 @@ import numpy as np
 
 from rmtheory.free import transforms
 from rmtheory.laws.inverse_function import InverseFunctionLaw
-from rmtheory.params import Integer, NoTheoryError, OneOf, ParameterError, Real, check
+from rmtheory.params import Integer, NoTheoryError, OneOf, ParameterError, Real, SolverError, check
 from rmtheory.predict import activations as acts
 from rmtheory.predict.record import Prediction
 from rmtheory.predict.weight_law import UniformMixture, WeightLaw
@@ -365,8 +365,8 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
             tol = law.numerical_tolerance
             if not tlaw.is_atomic:
                 tol = max(tol, disc)
-        except RuntimeError as err:     # the cdf does not resolve (very deep products: hard edge at 0)
-            raise NoTheoryError("depth", L, "a depth at which the cdf of J Jᵀ resolves to 1e-3",
+        except SolverError as err:     # the cdf does not resolve (very deep products: hard edge at 0)
+            raise NoTheoryError("depth", L, "a depth at which the cdf of J Jᵀ resolves to 1e-2",
                                 " ".join(str(err).split())[:400]) from err
         top = max([law._hull()[1]] + [x for x, _ in atoms])
     chi = mf.chi

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rmtheory.params import NoTheoryError
+from rmtheory.params import NoTheoryError, SolverError
 
 __all__ = ["Prediction", "OutlierPrediction", "NoTheoryError"]
 
@@ -82,6 +82,24 @@ class Prediction:
     tolerance: float = 1e-8
     parameters: dict = field(default_factory=dict)
     dimension: int | None = None
+
+    #: the largest numerical tolerance a prediction may state (the engine's ceiling, 1e-2)
+    TOLERANCE_CEILING = 1e-2
+
+    def __post_init__(self):
+        # a prediction is an answer only at a stated accuracy: a NaN or coarse tolerance is refused
+        # here, the one place every door passes through
+        tol = float(self.tolerance)
+        solved = getattr(self.law, "numerical_tolerance", None)
+        if solved is not None:
+            # a solved law states its own accuracy after its mass check (which raises SolverError
+            # when the cdf does not resolve); the prediction is never stated more accurate than that
+            tol = max(tol, float(solved))
+            object.__setattr__(self, "tolerance", tol)
+        if not (0.0 <= tol <= self.TOLERANCE_CEILING):
+            raise SolverError(f"prediction for {self.matrix}: its numerical tolerance {tol:.3g} is not within "
+                              f"[0, {self.TOLERANCE_CEILING:g}]; the theory's law does not resolve at these "
+                              f"parameters {self.parameters}")
 
     # ------------------------------------------------------------------ derived views
     @property

@@ -156,8 +156,10 @@ RATIO = Real(1e-12, 1e12)
 
 
 def _fmt(v) -> str:
-    if isinstance(v, float) and v == int(v) and abs(v) < 1e15:
+    if isinstance(v, float) and v == int(v) and abs(v) < 1e6:
         return str(int(v))
+    if isinstance(v, float):
+        return f"{v:g}"
     return repr(v) if isinstance(v, str) else str(v)
 
 

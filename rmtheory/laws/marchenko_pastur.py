@@ -101,7 +101,12 @@ class MarchenkoPastur(SpectralLaw):
             # ratio near 1 (a hard or nearly hard lower edge): m(θ₁ + π/2) − √(ab)(θ₂ + π/2) has no
             # cancellation, and θ₁ + π/2 = 2 arcsin √((x − a)/(b − a)) keeps its relative accuracy
             # where δ + (θ₂ + π/2) would cancel (−π + π at the hard edge)
-            theta1_up = 2.0 * np.arcsin(np.sqrt(np.minimum(above / (2.0 * h), 1.0)))
+            # (and π − 2 arcsin √((b − x)/(b − a)) on the upper half, where arcsin √(1 − ε) would
+            # amplify the rounding of 1 − ε by 1/√ε: the cdf stepped back by 1e-9 near b)
+            theta1_up = np.where(
+                above <= below,
+                2.0 * np.arcsin(np.sqrt(np.minimum(above / (2.0 * h), 1.0))),
+                np.pi - 2.0 * np.arcsin(np.sqrt(np.minimum(below / (2.0 * h), 1.0))))
             inner = h * s + m * theta1_up - sqrt_ab * theta2_up
         else:
             inner = h * s + m * delta + d * theta2_up

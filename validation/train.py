@@ -7,9 +7,16 @@ returns a :class:`TrainResult` whose ``status`` is one of
 * ``"converged"`` — the full-dataset loss fell below ``config.tol`` (checked every ``eval_every`` steps);
 * ``"max_steps"`` — the step budget ran out first (the usual case for classification);
 * ``"diverged"`` — the loss became NaN/inf or exceeded ``divergence_factor`` × its initial value;
-  training stops there, the step and loss are recorded, and the parameters go back to the last
-  checked finite state (``steps`` is that state's step; the final checkpoint holds it), so a
-  divergence is a result, not a crash.
+  training stops there, the step and loss are recorded (``diverged_step``, ``diverged_loss``), and
+  the parameters go back to the last checked finite state (``steps`` is that state's step; the
+  final checkpoint holds it), so a divergence is a result, not a crash. That state is *not* a
+  trained network (it may be the initialization itself): nothing may be measured on it as if it
+  were. The experiments stop there (:func:`validation.experiments.base.stop_if_diverged`), and a
+  suite records such a run with the status ``diverged`` (:mod:`validation.experiments.runs`).
+
+Every :class:`TrainResult` that :func:`train` returns is also handed to the collectors opened by
+:func:`observe` in the same thread (or asyncio context): that is how a suite's runner sees a
+training that diverged inside an experiment even if the experiment did not stop on it.
 
 Checkpoints (``checkpoint_dir`` given): ``init.pt`` before the first step, ``early.pt`` after
 ``config.early_step`` steps, ``final.pt`` at the end; each holds the model's ``state_dict``, the step
@@ -33,6 +40,8 @@ Example:
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import math
 import os
 import pathlib
@@ -44,7 +53,7 @@ import torch
 from rmtheory.params import Integer, OneOf, Real, check
 from validation.models import loss_function
 
-__all__ = ["TrainConfig", "TrainResult", "train", "atomic_save", "load_checkpoint"]
+__all__ = ["TrainConfig", "TrainResult", "train", "observe", "atomic_save", "load_checkpoint"]
 
 
 @dataclass
@@ -81,12 +90,14 @@ class TrainConfig:
 @dataclass
 class TrainResult:
     status: str                     # "converged", "max_steps" or "diverged"
-    steps: int                      # optimizer steps taken
+    steps: int                      # optimizer steps taken (diverged: the step of the restored state)
     initial_loss: float
-    final_loss: float
+    final_loss: float               # loss of the parameters left in the model
     history: list = field(default_factory=list)      # [(step, full-dataset loss)]
     checkpoints: dict = field(default_factory=dict)  # name -> path
     message: str = ""
+    diverged_step: int | None = None     # diverged: the step whose loss was not finite / too large
+    diverged_loss: float | None = None   # diverged: that loss (mini-batch or full-dataset)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -116,6 +127,31 @@ def load_checkpoint(model: torch.nn.Module, path) -> dict:
     return {k: v for k, v in payload.items() if k != "state_dict"}
 
 
+_OBSERVERS: contextvars.ContextVar[tuple] = contextvars.ContextVar("validation_train_observers",
+                                                                  default=())
+
+
+@contextlib.contextmanager
+def observe():
+    """Collect every :class:`TrainResult` returned by :func:`train` inside the ``with`` block (same
+    thread or asyncio context), in order; nested blocks each see the trainings made inside them.
+
+    >>> import torch
+    >>> from validation.models import mlp
+    >>> X, y = torch.randn(16, 2, dtype=torch.float64), torch.randn(16, 1, dtype=torch.float64)
+    >>> with observe() as seen:
+    ...     _ = train(mlp(2, 4, 1, 1, seed=0), (X, y), TrainConfig(steps=3, loss="mse"))
+    >>> [r.status for r in seen]
+    ['max_steps']
+    """
+    results: list = []
+    token = _OBSERVERS.set(_OBSERVERS.get() + (results,))
+    try:
+        yield results
+    finally:
+        _OBSERVERS.reset(token)
+
+
 def _full_loss(model, loss_fn, X, y) -> float:
     with torch.no_grad():
         return float(loss_fn(model(X), y))
@@ -124,7 +160,13 @@ def _full_loss(model, loss_fn, X, y) -> float:
 def train(model: torch.nn.Module, data, config: TrainConfig | None = None, *,
           checkpoint_dir=None) -> TrainResult:
     """Train ``model`` in place on ``data = (X, y)`` (tensors on the model's device); see the module doc."""
-    config = config or TrainConfig()
+    result = _train(model, data, config or TrainConfig(), checkpoint_dir)
+    for collector in _OBSERVERS.get():
+        collector.append(result)
+    return result
+
+
+def _train(model, data, config: TrainConfig, checkpoint_dir) -> TrainResult:
     X, y = data
     loss_fn = loss_function(config.loss)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -150,9 +192,11 @@ def train(model: torch.nn.Module, data, config: TrainConfig | None = None, *,
     save("init", 0, initial)
     if not math.isfinite(initial):
         return TrainResult("diverged", 0, initial, initial, history, checkpoints,
-                           "the loss at initialization is not finite")
+                           f"the loss at initialization is not finite ({initial})",
+                           diverged_step=0, diverged_loss=initial)
     last_good = {k: v.detach().clone() for k, v in model.state_dict().items()}
     status, message, step, order, cursor, good_step = "max_steps", "", 0, None, 0, 0
+    bad_step, bad_loss = None, None
     for step in range(1, config.steps + 1):
         if config.batch_size is None or config.batch_size >= P:
             xb, yb = X, y
@@ -167,7 +211,7 @@ def train(model: torch.nn.Module, data, config: TrainConfig | None = None, *,
         value = float(loss.detach())
         if not math.isfinite(value) or value > config.divergence_factor * max(initial, 1e-12):
             model.load_state_dict(last_good)
-            status = "diverged"
+            status, bad_step, bad_loss = "diverged", step, value
             message = (f"mini-batch loss {value:.4g} at step {step} (initial {initial:.4g}); "
                        f"parameters restored to the last checked finite state (step {good_step})")
             step = good_step
@@ -178,7 +222,7 @@ def train(model: torch.nn.Module, data, config: TrainConfig | None = None, *,
             full = _full_loss(model, loss_fn, X, y)
             if not math.isfinite(full) or full > config.divergence_factor * max(initial, 1e-12):
                 model.load_state_dict(last_good)
-                status = "diverged"
+                status, bad_step, bad_loss = "diverged", step, full
                 message = (f"full loss {full:.4g} at step {step} (initial {initial:.4g}); parameters "
                            f"restored to the last checked finite state (step {good_step})")
                 history.append((step, full))
@@ -199,4 +243,5 @@ def train(model: torch.nn.Module, data, config: TrainConfig | None = None, *,
         save("early", step, final)
     save("final", step, final)
     model.eval()
-    return TrainResult(status, step, initial, final, history, checkpoints, message)
+    return TrainResult(status, step, initial, final, history, checkpoints, message,
+                       diverged_step=bad_step, diverged_loss=bad_loss)

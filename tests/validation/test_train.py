@@ -7,7 +7,7 @@ import torch
 
 from rmtheory import ParameterError
 from validation.models import mlp
-from validation.train import TrainConfig, atomic_save, load_checkpoint, train
+from validation.train import TrainConfig, atomic_save, load_checkpoint, observe, train
 
 
 @pytest.fixture
@@ -44,6 +44,27 @@ def test_divergence_is_recorded_not_raised(problem, tmp_path):
     assert all(torch.isfinite(p).all() for p in model.parameters())
     assert math.isfinite(res.final_loss) and res.final_loss == pytest.approx(res.initial_loss)
     assert (tmp_path / "final.pt").exists()
+    # where and how it diverged, as fields (not only in the message)
+    assert res.diverged_step is not None and res.diverged_step > res.steps
+    assert f"at step {res.diverged_step}" in res.message
+    assert not math.isfinite(res.diverged_loss) or res.diverged_loss > 1e6 * res.initial_loss
+
+
+def test_a_loss_not_finite_at_initialization_is_a_divergence_at_step_0(problem):
+    X, y = problem
+    res = train(mlp(3, 8, 1, 1, seed=0), (X, y * float("nan")), TrainConfig(steps=5, loss="mse"))
+    assert res.status == "diverged" and res.diverged_step == 0 and math.isnan(res.diverged_loss)
+
+
+def test_observe_collects_every_training_inside_it_only(problem):
+    ok, bad = TrainConfig(lr=0.01, steps=3, loss="mse"), TrainConfig(lr=50.0, steps=100, loss="mse")
+    train(mlp(3, 8, 1, 1, seed=0), problem, ok)                     # outside: not seen
+    with observe() as outer:
+        train(mlp(3, 8, 1, 1, seed=0), problem, ok)
+        with observe() as inner:
+            train(mlp(3, 8, 1, 1, seed=0), problem, bad)
+    assert [r.status for r in outer] == ["max_steps", "diverged"]
+    assert [r.status for r in inner] == ["diverged"]
 
 
 def test_bad_config_names_the_parameter():

@@ -1,10 +1,19 @@
-"""Shared pieces of the experiments that train a network: data by name, model, train with checkpoints."""
+"""Shared pieces of the experiments that train a network: data by name, model, train with checkpoints.
+
+Every experiment trains through :func:`fit` (or :func:`train_mlp`, which uses it): a training that
+diverged stops the run with :class:`~validation.experiments.base.TrainingDiverged` before anything
+is measured, and the run is recorded as ``diverged`` (:mod:`.base`, :mod:`.runs`). Nothing here
+retries with another learning rate or measures the state :func:`validation.train.train` restored
+after a divergence (the last finite one, possibly the initialization).
+"""
 
 from __future__ import annotations
 
-from validation.train import TrainConfig, train
+import validation.train as _train
+from validation.experiments.base import stop_if_diverged
+from validation.train import TrainConfig
 
-__all__ = ["load_dataset", "train_mlp"]
+__all__ = ["load_dataset", "fit", "train_mlp"]
 
 
 def load_dataset(name: str, n: int | None, seed: int, downsample: int = 4, path=None):
@@ -19,9 +28,18 @@ def load_dataset(name: str, n: int | None, seed: int, downsample: int = 4, path=
     raise ValueError(f"dataset = {name!r} is not one of 'digits', 'fashion_mnist'")
 
 
+def fit(ctx, model, data, config: TrainConfig, what: str = "training"):
+    """Train ``model`` in place on ``data = (X, y)`` with ``config`` (checkpoints in ``ctx.workdir``)
+    and return the :class:`~validation.train.TrainResult`; a diverged training raises
+    :class:`~validation.experiments.base.TrainingDiverged` (the run is recorded as ``diverged``)."""
+    # looked up at call time: validation.train.train is the one training function (tests replace it)
+    return stop_if_diverged(_train.train(model, data, config, checkpoint_dir=ctx.workdir), what)
+
+
 def train_mlp(ctx, data, width, depth, activation="tanh", *, optimizer="sgd", lr=0.1, steps=500,
               batch_size=None, loss="cross_entropy", early_step=20, sigma_w=1.0, sigma_b=0.0):
-    """An MLP on ``data`` (a Dataset), trained on ``ctx.device`` with checkpoints in ``ctx.workdir``."""
+    """An MLP on ``data`` (a Dataset), trained on ``ctx.device`` with checkpoints in ``ctx.workdir``
+    by :func:`fit` (so a diverged training stops the run)."""
     from validation.models import mlp
 
     X, y = data.tensors(device=ctx.device)
@@ -30,5 +48,5 @@ def train_mlp(ctx, data, width, depth, activation="tanh", *, optimizer="sgd", lr
                 seed=ctx.seed).to(ctx.device)
     cfg = TrainConfig(optimizer=optimizer, lr=lr, momentum=0.9, steps=steps, batch_size=batch_size,
                       loss=loss, seed=ctx.seed, early_step=min(early_step, steps))
-    result = train(model, (X, y), cfg, checkpoint_dir=ctx.workdir)
+    result = fit(ctx, model, (X, y), cfg, what=f"training of the {depth}-hidden-layer MLP")
     return model, (X, y), result

@@ -13,6 +13,20 @@ An experiment imports the ``rmtheory`` functions it tests by name, so a renamed 
 import (and in the tests); a regime the theory does not cover is a run whose status is
 ``unavailable``: call the prediction inside :func:`no_theory_is_unavailable`.
 
+A diverged training is not a measurement. An experiment that trains does so through
+:func:`validation.experiments._training.fit` (or :func:`~validation.experiments._training.train_mlp`),
+which calls :func:`stop_if_diverged` on the result: when the training diverged
+(:mod:`validation.train`: the loss became NaN/inf or grew past its divergence factor, and the
+parameters were put back to the last finite state — possibly the initialization) the run stops
+there with :class:`TrainingDiverged`, before anything is measured, and its record gets the status
+``diverged`` — not ``pass``, ``fail`` or ``error`` — with no check, the divergence stated as the
+record's reason and :func:`training_summary` (``train_status``, ``train_diverged_step``,
+``train_diverged_loss``, …) as its measured values. The runner also watches every training of a
+run (:func:`validation.train.observe`): a run in which any training diverged is recorded as
+``diverged`` even if the experiment went on, whatever it computed afterwards discarded. A suite
+with a diverged run exits with status 1, like one with an errored run: the measurement it asked
+for was not made (change the learning rate or the steps; :mod:`.runs` lists every status).
+
 How a run becomes a record: :mod:`.runs`; every experiment, registered: :mod:`.catalog`.
 """
 
@@ -30,7 +44,8 @@ from rmtheory.params import NoTheoryError, OneOf, ParameterError, check
 from rmtheory.predict import ACTIVATIONS
 
 __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "PredictionUnavailable",
-           "REGISTRY", "experiment", "no_theory_is_unavailable", "ACTIVATION"]
+           "TrainingDiverged", "REGISTRY", "experiment", "no_theory_is_unavailable", "stop_if_diverged",
+           "training_summary", "ACTIVATION"]
 
 
 #: activation names both validation.models and rmtheory.predict take (checked when a suite loads)
@@ -58,6 +73,71 @@ def no_theory_is_unavailable(name: str):
         yield
     except NoTheoryError as err:
         raise PredictionUnavailable(f"{name}: {err}") from err
+
+
+class TrainingDiverged(RuntimeError):
+    """A training of the run diverged; ``result`` is its :class:`validation.train.TrainResult`.
+    Raised by :func:`stop_if_diverged`; the runner records the run as ``diverged``."""
+
+    def __init__(self, result, what: str = "training"):
+        self.result = result
+        self.what = what
+        super().__init__(diverged_message(result, what))
+
+
+def _loss_text(value) -> str:
+    if value is None:
+        return "?"
+    v = float(value)
+    return f"{v:.4g}" if math.isfinite(v) else str(v)
+
+
+def diverged_message(result, what: str = "training") -> str:
+    """One line: where the training diverged and with what loss, and that nothing was measured."""
+    return (f"{what} diverged at step {result.diverged_step}: loss {_loss_text(result.diverged_loss)} "
+            f"(initial {_loss_text(result.initial_loss)}); no check was evaluated — "
+            "a diverged training is not a measurement (lower the learning rate)")
+
+
+def training_summary(result) -> dict:
+    """What a record states about a training (JSON-ready; a non-finite loss as the string "inf"/"nan",
+    since JSON has no such numbers): ``train_status``, ``train_steps``, ``train_initial_loss``, and
+    either ``train_loss`` (the final loss) or, for a diverged one, ``train_diverged_step``,
+    ``train_diverged_loss`` and ``train_restored_step`` (the last finite state the parameters went
+    back to, which is not a trained network)."""
+    def num(v):
+        if v is None:
+            return None
+        v = float(v)
+        return v if math.isfinite(v) else str(v)
+
+    out = {"train_status": result.status, "train_initial_loss": num(result.initial_loss)}
+    if result.status == "diverged":
+        out.update(train_diverged_step=result.diverged_step, train_diverged_loss=num(result.diverged_loss),
+                   train_restored_step=int(result.steps))
+    else:
+        out.update(train_steps=int(result.steps), train_loss=num(result.final_loss))
+    if result.message:
+        out["train_message"] = result.message
+    return out
+
+
+def stop_if_diverged(result, what: str = "training"):
+    """Return ``result`` (a :class:`validation.train.TrainResult`) unless its training diverged; then
+    raise :class:`TrainingDiverged`, so that nothing is measured at the restored state.
+
+    >>> from validation.train import TrainResult
+    >>> stop_if_diverged(TrainResult("max_steps", 5, 1.0, 0.5)).status
+    'max_steps'
+    >>> stop_if_diverged(TrainResult("diverged", 0, 0.69, 0.69, diverged_step=3,
+    ...                              diverged_loss=float("inf")))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    validation.experiments.base.TrainingDiverged: training diverged at step 3: loss inf (initial 0.69); ...
+    """
+    if result.status == "diverged":
+        raise TrainingDiverged(result, what)
+    return result
 
 
 @dataclass

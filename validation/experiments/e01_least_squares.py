@@ -55,8 +55,9 @@ def run(ctx, p):
 
     from validation.curvature import exact_matrix, hessian
     from validation.data import gaussian
+    from validation.experiments._training import fit
     from validation.models import HalfMSELoss
-    from validation.train import TrainConfig, train
+    from validation.train import TrainConfig
 
     pop = "identity" if p.population_values is None else (p.population_values, p.population_weights)
     law_pop = _population_law(p.population_values, p.population_weights)
@@ -67,10 +68,9 @@ def run(ctx, p):
     X, y = data.tensors(device=ctx.device)
     model = torch.nn.Linear(p.d, 1, bias=False).to(device=ctx.device, dtype=torch.float64)
     torch.nn.init.zeros_(model.weight)
-    result = train(model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, momentum=0.9,
-                                              steps=p.train_steps, loss="mse", seed=ctx.seed,
-                                              early_step=min(10, p.train_steps)),
-                   checkpoint_dir=ctx.workdir)
+    result = fit(ctx, model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, momentum=0.9,
+                                                 steps=p.train_steps, loss="mse", seed=ctx.seed,
+                                                 early_step=min(10, p.train_steps)))
     H = exact_matrix(hessian(model, HalfMSELoss(), (X, y)))
     lam = torch.linalg.eigvalsh(H).cpu().numpy()
 

@@ -38,17 +38,18 @@ def run(ctx, p):
 
     from validation.curvature import exact_matrix, hessian
     from validation.data import teacher_student
+    from validation.experiments._training import fit
     from validation.models import HalfMSELoss, RandomFeatures
-    from validation.train import TrainConfig, train
+    from validation.train import TrainConfig
 
     with no_theory_is_unavailable("rmtheory.predict.random_features_gram"):
         pred = random_features_gram(d=p.n0, width=p.n1, P=p.m, activation=p.activation, side="features")
     data = teacher_student(p.n0, p.m, "regression", noise=0.1, seed=ctx.seed)
     X, y = data.tensors(device=ctx.device)
     model = RandomFeatures(p.n0, p.n1, 1, p.activation, seed=ctx.seed).to(ctx.device)
-    result = train(model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, steps=p.train_steps, loss="mse",
-                                              seed=ctx.seed, early_step=min(10, p.train_steps)),
-                   checkpoint_dir=ctx.workdir)
+    result = fit(ctx, model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, steps=p.train_steps, loss="mse",
+                                                 seed=ctx.seed, early_step=min(10, p.train_steps)),
+                 what="training of the readout")
     M = exact_matrix(hessian(model, HalfMSELoss(), (X, y))) * p.n1
     lam = torch.linalg.eigvalsh(M).cpu().numpy()
     checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha)

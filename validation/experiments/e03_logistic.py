@@ -9,7 +9,10 @@ is measured with the curvature engine (exact matrix) at
 * ``at = "trained"``: the weights after ``train_steps`` of SGD from zero with an L2 penalty
   ``weight_decay`` (without it the norm grows without bound on separable samples). They depend on the data, an
   assumption the prediction does not make (it treats w as fixed), and the test says whether the
-  law still describes the Hessian there; the prediction uses the trained weights' norm.
+  law still describes the Hessian there; the prediction uses the trained weights' norm. A training
+  that diverges (too large a learning rate) ends the run with the status ``diverged``: nothing is
+  measured at the weights :func:`validation.train.train` restored (the last finite state, possibly
+  the zero initialization), which are not trained weights (:mod:`.base`).
 
 Prediction: ``rmtheory.predict.logistic_hessian(d, P, weight_norm)`` — bulk from
 z = −1/m + E[t/(1 + γ t m)], t = σ'(‖w‖v), and the outlier along w (Liao & Mahoney 2021, §3,
@@ -45,8 +48,9 @@ def run(ctx, p):
 
     from validation.curvature import exact_matrix, hessian
     from validation.data import teacher_student
+    from validation.experiments._training import fit
     from validation.models import logistic_regression, loss_function
-    from validation.train import TrainConfig, train
+    from validation.train import TrainConfig
 
     data = teacher_student(p.d, p.P, "logistic", teacher_norm=p.teacher_norm, seed=ctx.seed)
     X, y = data.tensors(device=ctx.device)
@@ -58,10 +62,11 @@ def run(ctx, p):
         with torch.no_grad():
             model.weight.copy_((w * p.weight_norm / w.norm()).to(ctx.device))
     else:
-        res = train(model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, steps=p.train_steps, loss="bce",
-                                               weight_decay=p.weight_decay,
-                                               seed=ctx.seed, early_step=min(20, p.train_steps)),
-                    checkpoint_dir=ctx.workdir)
+        # a diverged training stops the run here (status "diverged"): the weights train() restored
+        # (the last finite state, possibly the zero initialization) are not "trained" weights
+        res = fit(ctx, model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, steps=p.train_steps, loss="bce",
+                                                  weight_decay=p.weight_decay,
+                                                  seed=ctx.seed, early_step=min(20, p.train_steps)))
         train_info = {"train_status": res.status, "train_loss": res.final_loss}
     norm = float(model.weight.detach().norm())
     with no_theory_is_unavailable("rmtheory.predict.logistic_hessian"):

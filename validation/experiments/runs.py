@@ -1,14 +1,29 @@
 """How one run becomes a tidy record.
 
 :func:`execute` runs one :class:`Task` (experiment × parameters × seed) and returns its
-:class:`Record`: every way a run can end becomes a status —
+:class:`Record`: every way a run can end becomes a status (:data:`STATUSES`) —
 
 * ``pass`` / ``fail`` — every check passed / at least one did not;
+* ``diverged`` — a training of the run diverged (:mod:`validation.train`), so nothing was
+  measured: the record has no check, ``error`` states the step at which the training diverged
+  and its loss, and ``measured`` holds :func:`~validation.experiments.base.training_summary`
+  (``train_status``, ``train_diverged_step``, ``train_diverged_loss``, ``train_restored_step``,
+  ``train_message``). It is the status whether the experiment stopped on the divergence
+  (:class:`~validation.experiments.base.TrainingDiverged`) or not — every training of the run is
+  watched (:func:`validation.train.observe`), and a divergence overrides whatever the run did
+  afterwards (its checks, an error, a missing prediction);
 * ``unavailable`` — the prediction needed does not exist for these inputs
   (:class:`~validation.experiments.base.PredictionUnavailable`);
 * ``skipped`` — a dataset is not installed (:class:`~validation.data.DatasetMissingError`);
 * ``error`` — anything else raised, or the run exceeded its time limit (its one-line message and
   traceback are kept).
+
+What a status means for a suite: ``pass``, ``fail`` and ``diverged`` are final (:data:`FINAL`;
+resume skips them: a seeded training diverges again with the same parameters, so change them —
+which makes a new run); ``error``, ``unavailable`` and ``skipped`` are run again. A suite exits
+with status 1 when any run is ``error`` or ``diverged`` (:data:`FAILING`: the suite did not make
+every measurement it asked for) and 0 otherwise — a ``fail`` is a verdict on the theory, a result,
+not a failure of the suite.
 
 ``Record.rows()`` is the tidy form: one row per check (one row when there are none), the run's
 columns repeated on each, JSON for nested values.
@@ -35,14 +50,28 @@ import numpy as np
 
 import rmtheory
 from validation.experiments import _compare, base
-from validation.experiments.base import Context, Outcome, PredictionUnavailable
+from validation.experiments.base import (
+    Context,
+    Outcome,
+    PredictionUnavailable,
+    TrainingDiverged,
+    diverged_message,
+    training_summary,
+)
 from validation.experiments.catalog import REGISTRY
+from validation.train import observe as observe_training
 
 __all__ = ["Task", "Record", "RunTimeout", "execute", "run_id", "canonical_json", "code_revision",
-           "SCHEMA_VERSION"]
+           "SCHEMA_VERSION", "STATUSES", "FINAL", "FAILING"]
 
 #: bumped when the columns of a record change
 SCHEMA_VERSION = 1
+#: every status a record can have (module docstring)
+STATUSES = ("pass", "fail", "diverged", "unavailable", "skipped", "error")
+#: statuses that end a run for good: resume skips them
+FINAL = ("pass", "fail", "diverged")
+#: statuses that make a suite exit with status 1
+FAILING = ("error", "diverged")
 
 
 def canonical_json(value) -> str:
@@ -244,6 +273,7 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
     number = exp.number if exp else 0
     rid = task.id
     status, outcome, error, tb = "error", Outcome(), "", ""
+    trainings: list = []   # every TrainResult of the run (validation.train.observe)
     try:
         if exp is None:
             raise KeyError(f"unknown experiment {task.experiment!r}")
@@ -253,7 +283,7 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
             torch.set_num_threads(int(threads))
         ctx = Context(seed=task.seed, device=device,
                       workdir=None if workdir is None else pathlib.Path(workdir) / rid, run_id=rid)
-        with _time_limit(timeout), _blas_limit(threads):
+        with _time_limit(timeout), _blas_limit(threads), observe_training() as trainings:
             outcome = exp.run(ctx, SimpleNamespace(**task.params))
         if not isinstance(outcome, Outcome):
             raise TypeError(f"experiment {task.experiment} returned {type(outcome).__name__}, not an Outcome")
@@ -261,6 +291,9 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
         if not outcome.checks:
             status = "error"
             error = "the experiment returned no check"
+    except TrainingDiverged as err:
+        status, error = "diverged", _one_line(err)
+        outcome = Outcome(measured=training_summary(err.result))
     except PredictionUnavailable as err:
         status, error = "unavailable", _one_line(err)
     except RunTimeout as err:
@@ -272,6 +305,14 @@ def execute(task: Task, device: str = "cpu", workdir=None, threads: int | None =
             status, error = "skipped", _one_line(err)
         else:
             status, error, tb = "error", f"{type(err).__name__}: {_one_line(err)}", traceback.format_exc()
+    diverged = next((r for r in trainings if r.status == "diverged"), None)
+    if diverged is not None and status != "diverged":
+        # the experiment went on after a diverged training: what it computed is not a measurement
+        after = f"{status}" + (f": {error}" if error else "")
+        status, error = "diverged", _one_line(diverged_message(diverged))
+        outcome = Outcome(measured=training_summary(diverged),
+                          note=("the experiment did not stop at the divergence; what it computed "
+                                f"afterwards (ending {after}) is discarded"))
     finished = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     return Record(rid, task.experiment, number, title, task.suite, task.seed, task.params, status,
                   list(outcome.checks), outcome.measured, outcome.prediction, outcome.figure,

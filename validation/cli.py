@@ -24,9 +24,10 @@ and tests the rmtheory prediction for it with a stated statistic and threshold â
 
 SUITE is a built-in suite (quick: every experiment small, a few minutes on a laptop CPU; full: the
 research-scale grid, for a GPU or a cluster) or the path of a TOML file (see validation.suites.loader).
-Rerunning the same command skips runs already finished (pass or fail), so an interrupted suite
+Rerunning the same command skips runs already finished (pass, fail or diverged), so an interrupted suite
 resumes where it stopped. A failed check is a result, not an error: the exit status is 0 when every
-run ended with a verdict (or was skipped for a missing dataset or prediction), 1 when a run errored.
+run ended with a verdict (or was skipped for a missing dataset or prediction), 1 when a run errored
+or its training diverged (a diverged training is not a measurement; it is recorded as "diverged").
 
 examples:
   rmtheory validate quick
@@ -145,7 +146,7 @@ def run(args) -> int:
         print_json(vars(summary))
     else:
         print(summary.line())
-    return 1 if summary.statuses.get("error") else 0
+    return summary.exit_status
 
 
 def _run(args, suite, out, run_suite):

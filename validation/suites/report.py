@@ -154,6 +154,10 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
               "Every check states its statistic, sample size and the threshold it was judged by; "
               "thresholds are fixed in each experiment's module before any run. A fail is a result: "
               "its note and the experiment's docstring say why.", ""]
+    if counts.get("diverged"):
+        lines += ["A **diverged** run is not a measurement: a training of the run diverged (its step and "
+                  "loss are stated), so no check was evaluated; lower its learning rate. The suite "
+                  "exits with status 1 while one remains.", ""]
     if not have_mpl:
         lines += ["*Figures not drawn: matplotlib is not installed (pip install -e \".[figures]\").*", ""]
     lines += ["| # | experiment | parameters | seed | status | checks | time (s) |",
@@ -188,7 +192,8 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
         if isinstance(first.note, str) and first.note:
             lines += [f"Note: {first.note}", ""]
         if isinstance(first.error, str) and first.error:
-            lines += [f"{'Reason' if first.status in ('skipped', 'unavailable') else 'Error'}: {_md(first.error)}", ""]
+            label = "Reason" if first.status in ("skipped", "unavailable", "diverged") else "Error"
+            lines += [f"{label}: {_md(first.error)}", ""]
         if isinstance(first.run_prediction, str) and first.run_prediction not in ("{}", ""):
             lines += [f"Prediction: `{_trim(first.run_prediction)}`", ""]
         if isinstance(first.run_measured, str) and first.run_measured not in ("{}", ""):

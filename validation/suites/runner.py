@@ -4,8 +4,9 @@
 
 1. opens the store (:mod:`.storage`): takes the directory's lock (a second runner on the same DIR
    stops with a one-line error) and removes temporary files a killed run left behind;
-2. skips every task whose record already holds a verdict (pass or fail) — resume; runs that errored,
-   were skipped for a missing dataset or had no prediction are run again;
+2. skips every task whose record is final — a verdict (pass or fail) or a diverged training (seeded,
+   it would diverge again: change the parameters, which makes a new run) — resume; runs that
+   errored, were skipped for a missing dataset or had no prediction are run again;
 3. runs the rest — in this process (default), on a Dask ``LocalCluster`` of ``workers`` processes,
    or on an existing cluster at ``scheduler`` (``tcp://host:8786``; started by ``dask scheduler`` /
    ``dask worker`` or dask-jobqueue) — and writes each record as soon as its run ends;
@@ -14,6 +15,10 @@
 Time limits: a suite's ``run_timeout`` (or ``--run-timeout``) ends a local run that takes longer
 with an ``error`` record saying so, so one slow or stuck run cannot hold a suite hostage; on Dask
 the limit is not applied (tasks run in worker threads, which cannot be interrupted safely).
+
+Exit status (:attr:`RunSummary.exit_status`, what ``rmtheory validate`` returns): 1 when any run of
+the suite is ``error`` or ``diverged`` (:data:`~validation.experiments.runs.FAILING`: a measurement
+the suite asked for was not made), else 0 — a ``fail`` is a verdict, not a failure of the suite.
 
 Failures: an experiment that raises becomes an ``error`` record (message and traceback kept); on
 Dask, a worker that dies (its process killed, out of memory) makes its task's future fail with
@@ -43,7 +48,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from validation.experiments.runs import Record, Task, execute
+from validation.experiments.runs import FAILING, Record, Task, execute
 from validation.suites.storage import RecordStore
 
 __all__ = ["run_suite", "RunSummary", "Progress"]
@@ -59,6 +64,11 @@ class RunSummary:
     statuses: dict = field(default_factory=dict)   # status -> count over the whole suite
     wall_s: float = 0.0
     report: str | None = None
+
+    @property
+    def exit_status(self) -> int:
+        """1 when a run of the suite errored or its training diverged (:data:`FAILING`), else 0."""
+        return 1 if any(self.statuses.get(s) for s in FAILING) else 0
 
     def line(self) -> str:
         parts = ", ".join(f"{v} {k}" for k, v in sorted(self.statuses.items()))

@@ -26,10 +26,9 @@ from __future__ import annotations
 import os
 import pathlib
 
-__all__ = ["RecordStore", "schema", "VERDICTS"]
+from validation.experiments.runs import FINAL
 
-#: statuses that end a run for good: resume skips them (errors, skips and missing predictions rerun)
-VERDICTS = ("pass", "fail")
+__all__ = ["RecordStore", "schema", "FINAL"]
 
 
 def schema():
@@ -138,8 +137,9 @@ class RecordStore:
         return out
 
     def finished(self) -> set[str]:
-        """Run ids whose record holds a verdict (pass or fail): what resume skips."""
-        return {k for k, v in self.statuses().items() if v in VERDICTS}
+        """Run ids whose record is final (pass, fail or diverged: :data:`~validation.experiments.runs.FINAL`):
+        what resume skips; errors, skips and missing predictions are run again."""
+        return {k for k, v in self.statuses().items() if v in FINAL}
 
     def read(self):
         """All records as one pandas DataFrame (one row per check), in a stable order."""

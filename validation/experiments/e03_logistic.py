@@ -62,7 +62,7 @@ def run(ctx, p):
         with torch.no_grad():
             model.weight.copy_((w * p.weight_norm / w.norm()).to(ctx.device))
     else:
-        # a diverged training stops the run here (status "diverged"): the weights train() restored
+        # a diverged training stops the run here (status "diverged"): the weights validation.train restored
         # (the last finite state, possibly the zero initialization) are not "trained" weights
         res = fit(ctx, model, (X, y), TrainConfig(optimizer="sgd", lr=p.lr, steps=p.train_steps, loss="bce",
                                                   weight_decay=p.weight_decay,

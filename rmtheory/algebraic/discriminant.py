@@ -38,7 +38,7 @@ import numpy as np
 import sympy
 
 from rmtheory.algebraic.polynomials import g, polynomial, z
-from rmtheory.params import Integer, check
+from rmtheory.params import Integer, SolverError, check
 
 __all__ = ["discriminant", "edges", "support"]
 
@@ -62,7 +62,7 @@ def discriminant(law) -> sympy.Poly:
 def _discriminant(poly: sympy.Poly) -> sympy.Poly:
     disc = sympy.Poly(sympy.discriminant(poly.as_expr(), g), z)
     if disc.is_zero:
-        raise RuntimeError(f"the polynomial {poly.as_expr()} has a zero discriminant (not square-free in g)")
+        raise SolverError(f"the polynomial {poly.as_expr()} has a zero discriminant (not square-free in g)")
     disc = disc.primitive()[1]
     return -disc if disc.LC() < 0 else disc
 
@@ -196,7 +196,7 @@ def support(law, dps: int = 50) -> list:
     for k in range(0, len(found), 2):
         pair = found[k:k + 2]
         if len(pair) != 2 or not pair[0][1] or pair[1][1]:
-            raise RuntimeError(f"{law.expression()}: the discriminant edges {[float(e) for e, _ in found]} "
-                               f"do not pair into intervals")
+            raise SolverError(f"{law.expression()}: the discriminant edges {[float(e) for e, _ in found]} "
+                              f"do not pair into intervals")
         intervals.append((pair[0][0], pair[1][0]))
     return intervals

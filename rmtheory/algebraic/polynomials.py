@@ -48,7 +48,7 @@ from typing import Callable
 import numpy as np
 import sympy
 
-from rmtheory.params import ParameterError
+from rmtheory.params import ParameterError, SolverError
 
 __all__ = ["g", "z", "polynomial", "rational", "register", "NotAlgebraicError", "residual"]
 
@@ -220,13 +220,13 @@ def _select_factor(expr, law) -> sympy.Poly:
     _, factors = sympy.factor_list(sympy.Poly(expr, g, z, domain="QQ"))
     candidates = [f for f, _ in factors if f.degree(g) > 0]
     if not candidates:
-        raise RuntimeError(f"{law.expression()}: the elimination gave no polynomial in g (degenerate resultant)")
+        raise SolverError(f"{law.expression()}: the elimination gave no polynomial in g (degenerate resultant)")
     points = _probe_points(law, 6, seed=20080101)
     scores = [float(np.max(residual(f, law, points))) for f in candidates]
     order = np.argsort(scores)
     best = candidates[order[0]]
     if scores[order[0]] > _ACCEPT or (len(order) > 1 and scores[order[1]] < _REJECT):
-        raise RuntimeError(
+        raise SolverError(
             f"{law.expression()}: no single factor of the eliminated polynomial matches the numeric "
             f"Stieltjes transform (relative residuals {sorted(scores)}); the law may not be algebraic "
             f"in this form, or the numeric solver is inaccurate here")

@@ -200,8 +200,8 @@ class _Transform:
         steps = [h * self.scale for h in self.EDGE_STEPS]
         f1, f2, f3 = (self.safe(edge + side * h) for h in steps)
         if not all(math.isfinite(v) for v in (f1, f2, f3)):
-            raise RuntimeError(f"{self.law.expression()}: the transform could not be evaluated beside the "
-                               f"edge {edge!r}")
+            raise SolverError(f"{self.law.expression()}: the transform could not be evaluated beside the "
+                              f"edge {edge!r}, so the outliers beyond it cannot be located")
         # F decreases across a gap: it tends to +inf at the gap's left end, −inf at its right end
         if abs(f1 - f2) > 0.5 * abs(f2 - f3) and abs(f1 - f2) > 1e-12 * (abs(f1) + 1.0 / self.scale):
             return side * math.inf

@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from rmtheory.free import kernels
+from rmtheory.params import SolverError
 
 
 def classify(result, solver, x, relative_floor: float = 1e-11) -> np.ndarray:
@@ -114,6 +115,11 @@ def _bisect_edge(solver, x_in, x_out, steps=60):
     return x_in, x_out, w_out
 
 
+def _describe(solver) -> str:
+    symbol = "+" if solver.op == "add" else "*"
+    return f"({solver.a.expression()}) {symbol} ({solver.b.expression()})"
+
+
 def find_support(solver, scan_points: int = 2049, exclude=()):
     """Support intervals [(a, b), ...] of the law behind ``solver``.
 
@@ -134,7 +140,8 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
     res = solver.on_real_line(x, strict=True)
     inside = classify(res, solver, x)
     if inside[0] or inside[-1]:
-        raise RuntimeError("support scan: density at the end of the hull; the hull estimate is wrong")
+        raise SolverError(f"support scan of {_describe(solver)}: density at the end of the hull, so the hull "
+                          "estimate is wrong; no support is reported")
     edges = []
     refined, bisected = 0, 0  # edges from the fold equation or the hull, edges from bisection
     for i in np.flatnonzero(inside[1:] != inside[:-1]):
@@ -181,7 +188,8 @@ def find_support(solver, scan_points: int = 2049, exclude=()):
             edges.append(0.5 * (x_in + x_out))
             bisected += 1
     if len(edges) % 2:
-        raise RuntimeError("support scan found an odd number of edges")
+        raise SolverError(f"support scan of {_describe(solver)}: an odd number of edges ({len(edges)}), so the "
+                          "intervals cannot be paired; no support is reported")
     # the hull is exact (sums or products of the components' extremes): an edge found a rounding
     # error outside it, typically a hard edge at 0 of a product, belongs on it
     edges = [min(max(e, lo), hi) for e in edges]

@@ -45,6 +45,8 @@ from functools import lru_cache
 import mpmath
 import numpy as np
 
+from rmtheory.params import SolverError
+
 __all__ = ["PIISolution", "solve", "start_point", "working_digits", "hastings_mcleod", "log_pair",
            "working_precision",
            "left_series", "LEFT_CONSTANTS"]
@@ -198,7 +200,7 @@ def solve(s_min: float, digits: int = 20, s0: float | None = None, step: float =
             fh //= 2  # halve the step until the series converges to working precision
             h = h / 2
         else:  # pragma: no cover - would need a pole on the real axis
-            raise RuntimeError(f"Painlevé II Taylor series did not converge at s = {a}")
+            raise SolverError(f"Painlevé II Taylor series did not converge at s = {a}")
         step_record = (a, fa, c, sq, big_i, big_l, big_u)
         steps.append(step_record)
         q, dq, big_i, big_l, big_u = _eval_fixed(step_record, fh, prec)  # state at a + h

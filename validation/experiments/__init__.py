@@ -18,7 +18,8 @@
 
 One module per experiment; importing this package registers all of them in :data:`REGISTRY`
 (name → :class:`~validation.experiments.base.Experiment`, filled by :mod:`.catalog`). See
-:mod:`.base` for what an experiment returns and :mod:`.runs` for the record of a run.
+:mod:`.base` for what an experiment returns (and why a diverged training is recorded as
+``diverged``, not measured) and :mod:`.runs` for the record of a run and its status.
 """
 
 from validation.experiments.base import (
@@ -28,10 +29,11 @@ from validation.experiments.base import (
     Outcome,
     Param,
     PredictionUnavailable,
+    TrainingDiverged,
     no_theory_is_unavailable,
 )
 from validation.experiments.catalog import REGISTRY, get
 from validation.experiments.runs import Record, Task, execute, run_id
 
 __all__ = ["REGISTRY", "Check", "Context", "Experiment", "Outcome", "Param", "PredictionUnavailable",
-           "Record", "Task", "execute", "run_id", "get", "no_theory_is_unavailable"]
+           "Record", "Task", "TrainingDiverged", "execute", "run_id", "get", "no_theory_is_unavailable"]

@@ -19,13 +19,14 @@ which calls :func:`stop_if_diverged` on the result: when the training diverged
 (:mod:`validation.train`: the loss became NaN/inf or grew past its divergence factor, and the
 parameters were put back to the last finite state — possibly the initialization) the run stops
 there with :class:`TrainingDiverged`, before anything is measured, and its record gets the status
-``diverged`` — not ``pass``, ``fail`` or ``error`` — with no check, the divergence stated as the
-record's reason and :func:`training_summary` (``train_status``, ``train_diverged_step``,
-``train_diverged_loss``, …) as its measured values. The runner also watches every training of a
-run (:func:`validation.train.observe`): a run in which any training diverged is recorded as
-``diverged`` even if the experiment went on, whatever it computed afterwards discarded. A suite
-with a diverged run exits with status 1, like one with an errored run: the measurement it asked
-for was not made (change the learning rate or the steps; :mod:`.runs` lists every status).
+``diverged`` — not ``pass``, ``fail`` or ``error`` — with no check, the divergence (step, loss)
+stated in its ``error`` column as the reason and :func:`training_summary` (``train_status``,
+``train_diverged_step``, ``train_diverged_loss``, ``train_restored_step``) as its measured
+values. The runner also watches every training of a run (:func:`validation.train.observe`): a run
+in which any training diverged is recorded as ``diverged`` even if the experiment went on,
+whatever it computed afterwards discarded. A suite with a diverged run exits with status 1, like
+one with an errored run: the measurement it asked for was not made (change the learning rate or
+the steps; :mod:`.runs` lists every status).
 
 How a run becomes a record: :mod:`.runs`; every experiment, registered: :mod:`.catalog`.
 """
@@ -45,7 +46,7 @@ from rmtheory.predict import ACTIVATIONS
 
 __all__ = ["Check", "Outcome", "Context", "Param", "ListOf", "Experiment", "PredictionUnavailable",
            "TrainingDiverged", "REGISTRY", "experiment", "no_theory_is_unavailable", "stop_if_diverged",
-           "training_summary", "ACTIVATION"]
+           "training_summary", "diverged_message", "ACTIVATION"]
 
 
 #: activation names both validation.models and rmtheory.predict take (checked when a suite loads)

@@ -93,7 +93,11 @@ def _physical_root(coeffs_at, x: mpmath.mpf, law):
     coeffs = coeffs_at(x)
     while coeffs and coeffs[0] == 0:  # leading coefficient vanishing exactly at x
         coeffs = coeffs[1:]
-    roots = mpmath.polyroots(coeffs, maxsteps=400, extraprec=2 * _CLASSIFY_DPS)
+    try:
+        roots = mpmath.polyroots(coeffs, maxsteps=400, extraprec=2 * _CLASSIFY_DPS)
+    except mpmath.libmp.NoConvergence as exc:
+        raise SolverError(f"{law.expression()}: the roots of its polynomial at x = {float(x)!r} did not "
+                          f"converge ({exc}), so that point cannot be classified") from exc
     target = complex(law.stieltjes(float(x)))
     if not np.isfinite(target):
         target = complex(law.stieltjes(complex(float(x), 1e-12 * max(1.0, abs(float(x))))))

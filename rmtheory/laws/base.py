@@ -36,7 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
-from rmtheory.params import Integer, Parameter, check
+from rmtheory.params import Integer, Parameter, SolverError, check
 
 __all__ = ["SpectralLaw"]
 
@@ -110,6 +110,8 @@ class SpectralLaw:
     def _hull(self) -> tuple[float, float]:
         """Smallest interval holding the support and the atoms (may be infinite)."""
         points = [a for a, _ in self.support] + [b for _, b in self.support] + [x for x, _ in self.atoms]
+        if not points:  # a law carries mass 1 somewhere; no interval and no atom is a solver's failure
+            raise SolverError(f"{self.expression()}: neither a support interval nor an atom was found")
         return min(points), max(points)
 
     def _inside(self, x: np.ndarray) -> np.ndarray:

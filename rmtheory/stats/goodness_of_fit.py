@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats as _st
 
-from rmtheory.params import Integer, Real, check
+from rmtheory.params import Integer, ParameterError, Real, check
 
 __all__ = ["TestResult", "ks_test", "ks_two_sample", "wasserstein1", "wasserstein1_two_sample"]
 
@@ -68,10 +68,10 @@ class TestResult:
 def _clean(sample, name="eigenvalues") -> np.ndarray:
     x = np.asarray(sample, dtype=float).ravel()
     if x.size == 0:
-        raise ValueError(f"{name} is empty; need at least one value")
+        raise ParameterError(name, "[]", "at least one value")
     if not np.all(np.isfinite(x)):
         bad = x[~np.isfinite(x)][0]
-        raise ValueError(f"{name} contains a non-finite value ({bad}); remove NaN/inf first")
+        raise ParameterError(name, f"[... {bad} ...]", "finite values only (remove NaN/inf first)")
     return np.sort(x)
 
 

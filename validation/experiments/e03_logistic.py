@@ -38,7 +38,7 @@ from validation.experiments.base import Outcome, Param, experiment, no_theory_is
         "at": Param("init", OneOf(("init", "trained")), "weights the Hessian is measured at"),
         "weight_norm": Param(2.0, Real(0, None), "norm of the random weights (at = init)"),
         "teacher_norm": Param(3.0, Real(0, None), "norm of the logistic teacher"),
-        "train_steps": Param(200, Integer(0, None), "SGD steps (at = trained)"),
+        "train_steps": Param(200, Integer(1, None), "SGD steps (at = trained; weights after 0 steps are not trained)"),
         "lr": Param(0.5, Real(0, None, low_open=True), "learning rate"),
         "weight_decay": Param(1e-2, Real(0, None), "L2 penalty while training (at = trained)"),
         "alpha": Param(0.01, Real(0, 1, low_open=True, high_open=True), "KS level"),

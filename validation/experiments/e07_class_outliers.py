@@ -82,7 +82,7 @@ def class_mean_gram(model, X, y, C):
         "width": Param(32, Integer(1, None), "hidden width"),
         "depth": Param(1, Integer(1, None), "hidden layers"),
         "activation": Param("tanh", ACTIVATION, "activation"),
-        "steps": Param(300, Integer(0, None), "full-batch SGD steps"),
+        "steps": Param(300, Integer(1, None), "full-batch SGD steps (the outliers are a trained network's)"),
         "lr": Param(0.1, Real(0, None, low_open=True), "learning rate"),
         "downsample": Param(4, OneOf((1, 2, 4, 7)), "Fashion-MNIST pixel blocks averaged"),
     })

@@ -2,7 +2,17 @@
 
 Each sub-command lives in its own module exposing ``register(subparsers)``, which adds its parser and
 sets ``func``. Bad input of any kind (a parameter out of range, a malformed expression, a bad flag)
-ends with exit status 2 and one line on stderr, never a traceback.
+ends with exit status 2 and one line on stderr, never a traceback: :func:`main` reports the library's
+error contract — :class:`~rmtheory.params.ParameterError` (with its subclasses ``NoTheoryError`` and
+``ExpressionError``) and :class:`~rmtheory.params.SolverError` —, :class:`UsageError`, and an
+``OSError`` of a file the command reads or writes, each as one line. Any other exception is a bug and
+keeps its traceback. Sizes are bounded before any work (the expression limits of
+:mod:`rmtheory.expr`, ``--points``, ``--grid N``, ``--thresholds K``), so every accepted input
+finishes in seconds.
+
+Warnings raised while a command runs (numpy's "invalid value encountered", say) are not printed in
+Python's two-line format: on success each distinct one is one ``rmtheory: warning:`` line on stderr;
+on an error only the error line is printed.
 
 Other packages add sub-commands without this package importing them (``rmtheory`` never imports
 ``validation``): an entry point in the group ``rmtheory.commands`` names a ``register`` function,
@@ -20,12 +30,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 from importlib.metadata import entry_points
 
 from rmtheory.cli import _output
 from rmtheory.cli._common import UsageError
 from rmtheory.cli._output import print_json
-from rmtheory.params import ParameterError
+from rmtheory.params import ParameterError, SolverError
 
 __all__ = ["main", "build_parser", "UsageError", "print_json", "COMMAND_GROUP"]
 
@@ -110,18 +121,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv=None) -> int:
-    from rmtheory.expr import ExpressionError
+def _os_error_line(err: OSError) -> str:
+    """``PATH: REASON`` for a file error (the path and the operating system's reason), else the error."""
+    if err.filename is None:
+        return f"{err.strerror or err}"
+    paths = f"{err.filename}" + ("" if err.filename2 is None else f" -> {err.filename2}")
+    return f"cannot use {paths}: {err.strerror or type(err).__name__}"
 
+
+def _warning_lines(caught) -> list[str]:
+    lines = []
+    for w in caught:
+        line = f"rmtheory: warning: {w.category.__name__}: {w.message}"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+def main(argv=None) -> int:
+    """Run ``rmtheory ARGV``; return the exit status (0 success, 2 bad input or no answer, 130 ^C)."""
     parser = build_parser()
+    caught = []
     try:
-        args = parser.parse_args(argv)
-        if getattr(args, "func", None) is None:
-            parser.print_help()
-            return 2
-        return int(args.func(args) or 0)
-    except (ParameterError, ExpressionError, UsageError) as err:
-        _output.error_line(str(err))
+        with warnings.catch_warnings(record=True) as caught:  # the filters in force still apply
+            args = parser.parse_args(argv)
+            if getattr(args, "func", None) is None:
+                parser.print_help()
+                return 2
+            status = int(args.func(args) or 0)
+        for line in _warning_lines(caught):
+            _output.error_line(line)
+        return status
+    except (ParameterError, SolverError, UsageError) as err:
+        # ParameterError includes NoTheoryError and rmtheory.expr.ExpressionError
+        _output.error_line(str(err) or type(err).__name__)
         return 2
     except KeyboardInterrupt:
         _output.error_line("interrupted")
@@ -129,6 +162,9 @@ def main(argv=None) -> int:
     except BrokenPipeError:  # `rmtheory density ... | head`
         sys.stderr.close()
         return 0
+    except OSError as err:  # a file the command reads or writes: the path and the reason
+        _output.error_line(_os_error_line(err))
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

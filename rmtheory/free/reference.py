@@ -32,7 +32,7 @@ def _stieltjes_pair(law, z):
             vals = np.where(good, res.value, np.nan)
             ders = np.full(vals.shape, np.nan + 0j)
             if good.any():
-                ders[good] = solver.derivative_at(z[ok][good])
+                ders[good] = solver.derivative_at(z[ok][good], res.omega[good])
             g[ok], dg[ok] = vals, ders
         return g, dg
     if ok.any():

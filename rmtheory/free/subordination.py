@@ -139,12 +139,16 @@ class SubordinationSolver:
         w = np.where(lower, np.conj(w), w)
         return self._finish(g, w, st, its, z, strict)
 
-    def derivative_at(self, z) -> np.ndarray:
-        """g'(z) (library sign) off the real axis, by implicit differentiation at the solution."""
-        res = self.at(z)
+    def derivative_at(self, z, omega=None) -> np.ndarray:
+        """g'(z) (library sign) off the real axis, by implicit differentiation at the solution.
+
+        ``omega``: the subordination values of a result of :meth:`at` at the same points, which saves
+        solving again (an outer solver asks for g and g' at every trial point).
+        """
         zc = np.asarray(z, dtype=complex).ravel()
+        omega = self.at(z).omega if omega is None else np.asarray(omega, dtype=complex).ravel()
         lower = zc.imag < 0
-        zu, wu = np.where(lower, zc.conj(), zc), np.where(lower, res.omega.conj(), res.omega)
+        zu, wu = np.where(lower, zc.conj(), zc), np.where(lower, omega.conj(), omega)
         if self.backend == "numba":
             dg = kernels.derivatives(self._op, np.ascontiguousarray(zu), np.ascontiguousarray(wu),
                                      *self._kernel_args())

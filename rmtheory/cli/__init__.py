@@ -29,6 +29,7 @@ nothing heavy at module level. It raises :class:`UsageError` for bad input and m
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import warnings
 from importlib.metadata import entry_points
@@ -58,6 +59,17 @@ class _Parser(argparse.ArgumentParser):
     """
 
     unavailable: str | None = None
+    #: the sub-command names (set on the top-level parser by build_parser)
+    commands: tuple = ()
+
+    #: what argparse takes for a negative number rather than an option: its own pattern misses
+    #: exponents and infinity ("--u -1e308" was "expected one argument")
+    _NEGATIVE = re.compile(r"^-(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^-inf(?:inity)?$", re.IGNORECASE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hasattr(self, "_negative_number_matcher"):
+            self._negative_number_matcher = self._NEGATIVE
 
     def error(self, message):  # noqa: D401 - argparse API
         raise UsageError(f"{self.prog}: {message}")
@@ -118,6 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     for module in _commands():
         module.register(sub)
     _add_contributed(sub)
+    parser.commands = list(sub.choices)
     return parser
 
 
@@ -146,8 +159,8 @@ def main(argv=None) -> int:
         with warnings.catch_warnings(record=True) as caught:  # the filters in force still apply
             args = parser.parse_args(argv)
             if getattr(args, "func", None) is None:
-                parser.print_help()
-                return 2
+                raise UsageError(f"rmtheory: error: give a COMMAND ({', '.join(parser.commands)}); "
+                                 "'rmtheory --help' explains each")
             status = int(args.func(args) or 0)
         for line in _warning_lines(caught):
             _output.error_line(line)

@@ -9,7 +9,17 @@ import numpy as np
 from rmtheory.cli import _output
 from rmtheory.cli._common import UsageError
 from rmtheory.cli.density import _number
-from rmtheory.params import Integer, Real, check
+from rmtheory.params import LOCATION, Integer, Real, check
+
+#: closed forms cost microseconds a point: 10^5 points in ~0.7 s, 500 thresholds in ~3 s
+MAX_GRID = 100_000
+MAX_THRESHOLDS = 500
+#: the Kac-Rice integral (mpmath quadrature) costs ~0.5 s a point and ~8 s a threshold for a mixture
+#: (~0.03 s and ~1 s for a pure model), measured on a loaded 2-core machine
+MAX_GRID_INTEGRAL = 100
+MAX_THRESHOLDS_INTEGRAL = 5
+#: terms of a --mixture
+MAX_TERMS = 16
 
 HELP = "complexity of critical points and energy thresholds of spherical spin glasses"
 DESCRIPTION = """\
@@ -24,12 +34,23 @@ the Kac-Rice integral by mpmath quadrature (about a second per point).
 examples:
   rmtheory complexity --p 3 --u -1.7
   rmtheory complexity --p 3 --index 0 --grid -2 -1.6 5 --json
-  rmtheory complexity --p 3 --thresholds 5"""
+  rmtheory complexity --p 3 --thresholds 5
+
+input limits (exit status 2 before any work), set by the cost of a point:
+  closed forms (pure models):            --grid N from 2 to {grid}, --thresholds K from 0 to {k}
+  the Kac-Rice integral (a mixture, or   --grid N from 2 to {grid_i}, --thresholds K from 0 to {k_i}
+  --method integral)                     (a mixture costs ~0.5 s a point and ~8 s a threshold)
+  --u U and --grid A B: energies in [-1e100, 1e100]
+  --mixture: at most {terms} terms""".format(grid=MAX_GRID, k=MAX_THRESHOLDS, grid_i=MAX_GRID_INTEGRAL,
+                                          k_i=MAX_THRESHOLDS_INTEGRAL, terms=MAX_TERMS)
 
 
 def _mixture(text: str) -> dict:
     terms = {}
-    for part in text.split(","):
+    parts = text.split(",")
+    if len(parts) > MAX_TERMS:
+        raise UsageError(f"--mixture has {len(parts)} terms; the allowed range is at most {MAX_TERMS}")
+    for part in parts:
         bits = part.split(":")
         if len(bits) != 2 or not bits[0].strip() or not bits[1].strip():
             raise UsageError(f"--mixture = {text!r} is not of the form DEGREE:WEIGHT[,DEGREE:WEIGHT...], "
@@ -72,11 +93,14 @@ def _model(args):
 
 def run(args) -> int:
     model = _model(args)
+    integral = args.mixture is not None or args.method == "integral"
+    cost = "for the Kac-Rice integral: a mixture or --method integral" if integral else ""
     index = None if args.index is None else check("--index", args.index, Integer(0, None))
     if args.thresholds is not None:
         if index is not None or args.local:
             raise UsageError("--thresholds takes no --index or --local (it lists every index up to K-1)")
-        kmax = check("--thresholds", args.thresholds, Integer(0, 500))
+        kmax = check("--thresholds", args.thresholds,
+                     Integer(0, MAX_THRESHOLDS_INTEGRAL if integral else MAX_THRESHOLDS), detail=cost)
         table = model.energy_thresholds(kmax, method=args.method)
         if args.json:
             _output.print_json(table.as_dict())
@@ -84,14 +108,15 @@ def run(args) -> int:
             print(table)
         return 0
     if args.u is not None:
-        u = np.array([check("--u", args.u, Real(None, None))])
+        u = np.array([check("--u", args.u, LOCATION)])
     elif args.grid is not None:
-        a = check("--grid A", args.grid[0], Real(None, None))
-        b = check("--grid B", args.grid[1], Real(a, None, low_open=True), detail="B must exceed A")
-        n = check("--grid N", args.grid[2], Integer(2, 100000))
+        a = check("--grid A", args.grid[0], LOCATION)
+        b = check("--grid B", args.grid[1], Real(a, LOCATION.high, low_open=True), detail="B must exceed A")
+        n = check("--grid N", args.grid[2], Integer(2, MAX_GRID_INTEGRAL if integral else MAX_GRID),
+                  detail=cost)
         u = np.linspace(a, b, n)
     else:
-        raise UsageError("rmtheory complexity: give one of --u U, --grid A B N or --thresholds K")
+        raise UsageError("complexity: give one of --u U, --grid A B N or --thresholds K")
     theta = np.atleast_1d(model.complexity(u, index, cumulative=not args.local, method=args.method))
     what = ("local" if args.local else "cumulative") + " complexity " + (
         "Theta(u)" if index is None else f"Theta_{index}(u)")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from rmtheory.cli import _output
+from rmtheory.expr import LIMITS
 
 HELP = "print the support intervals and atoms of a law"
 DESCRIPTION = """\
@@ -12,7 +15,9 @@ the atoms (location, mass) of a law expression, e.g.
   rmtheory edges "semicircle(1) + mp(0.5)"
   rmtheory edges "gmp(0.1, atoms([1, 10]))" --json
 
-'+' is free additive (⊞) and '*' free multiplicative (⊠) convolution."""
+'+' is free additive (⊞) and '*' free multiplicative (⊠) convolution.
+
+""" + textwrap.fill(f"Input limits (refused with exit status 2 before any work): EXPR has {LIMITS}.", 100)
 
 
 def register(sub) -> None:

@@ -1,18 +1,39 @@
-"""``rmtheory predict {hessian,ggn,jacobian,gram}``: network-level random-matrix predictions."""
+"""``rmtheory predict {hessian,ggn,jacobian,gram}``: network-level random-matrix predictions.
+
+The matrix and the architecture pick one theory (a *route* of :mod:`rmtheory.predict.doors`); a flag
+that route does not read is refused with one line naming the flag and the routes that read it,
+never silently dropped (``predict hessian --depth 0 --sigma-w 2`` would otherwise print the
+least-squares Hessian as if σ_w had been taken into account). Flags keep ``None`` as their default
+here so that "given" can be told from "default"; the doors' own defaults apply to the rest.
+"""
 
 from __future__ import annotations
 
 import argparse
+import textwrap
+from dataclasses import dataclass
 
 from rmtheory.cli import _output
 from rmtheory.cli._common import UsageError
+from rmtheory.params import Integer, Real, check
+
+#: the most density grid points: a solved prediction law takes up to ~2 s for 10^4 points and up
+#: to ~25 s for 10^5 on a loaded 2-core machine
+MAX_POINTS = 10_000
+#: the most population eigenvalues in --covariance (a free convolution with more atoms is slow)
+MAX_EIGENVALUES = 64
+#: sizes (--width, --d, --P, --classes, --outputs) and --depth: far above any network the theories
+#: describe, and where the sizes still convert to floats exactly enough (n = d·N + (L-1)·N² + …)
+MAX_SIZE = 10**9
+MAX_DEPTH = 1000
 
 HELP = "predict the Hessian / GGN / Jacobian / Gram spectrum of a network"
 DESCRIPTION = """\
 Predict the spectrum random-matrix theory gives for one matrix of a network: edges, atoms,
 outliers, scaling exponents and a density grid, with the assumptions and the source. The theory is
 chosen from the architecture and the data (rmtheory.predict.doors); where none applies the command
-says what is missing (exit status 2). Examples:
+says what is missing (exit status 2). A flag the chosen theory does not use is refused (exit
+status 2), as is a value that is not a finite number. Examples:
 
   rmtheory predict jacobian --width 300 --depth 4 --activation relu --sigma-w 1.4142135623730951
   rmtheory predict gram --width 300 --d 200 --P 400 --activation tanh --json
@@ -21,67 +42,190 @@ says what is missing (exit status 2). Examples:
   rmtheory predict hessian --depth 0 --d 200 --P 800 --loss logistic --weight-norm 2
   rmtheory predict hessian --width 50 --depth 1 --d 20 --P 1000 --epsilon 0.1  (Pennington-Bahri)
   rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --activation relu   (NTK Gram)
-  rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --block readout    (readout block)"""
+  rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --block readout    (readout block)
+
+Which flags each theory uses:
+"""
 
 MATRICES = ("hessian", "ggn", "jacobian", "gram")
 
+#: argparse dest → the flag as typed
+FLAG = {"width": "--width", "depth": "--depth", "d": "--d", "P": "--P", "activation": "--activation",
+        "weights": "--weights", "sigma_w": "--sigma-w", "sigma_b": "--sigma-b", "outputs": "--outputs",
+        "covariance": "--covariance", "covariance_weights": "--covariance-weights", "classes": "--classes",
+        "loss": "--loss", "weight_norm": "--weight-norm", "block": "--block", "epsilon": "--epsilon"}
+
+_NETWORK = ("width", "depth", "d", "activation", "weights", "sigma_w", "sigma_b")
+_LINEAR = ("depth", "d", "P", "loss")
+_POPULATION = ("covariance", "covariance_weights")
+
+
+@dataclass(frozen=True)
+class Route:
+    """One theory the doors dispatch to, and the flags it reads (the doors' checks included: a flag
+    whose value the door refuses with a reason, like --outputs 2 for the NTK Gram, is read)."""
+
+    name: str
+    flags: frozenset
+
+
+def _route(name, *groups):
+    return Route(name, frozenset(f for g in groups for f in g))
+
+
+ROUTES = {
+    "jacobian": _route("jacobian (depth >= 1, Pennington-Schoenholz-Ganguli)", _NETWORK),
+    "gram": _route("gram (depth 1, random features)", _NETWORK, ("P",)),
+    "hessian-mse": _route("hessian/ggn at depth 0 with loss mse (least squares)", _LINEAR, _POPULATION),
+    "hessian-logistic": _route("hessian/ggn at depth 0 with loss logistic", _LINEAR, _POPULATION,
+                               ("weight_norm",)),
+    "hessian-cross_entropy": _route("hessian/ggn at depth 0 with loss cross_entropy (softmax)", _LINEAR,
+                                    _POPULATION, ("classes", "weight_norm")),
+    "hessian-deep": _route("hessian at depth >= 1 (Pennington-Bahri, needs --epsilon)",
+                           ("width", "depth", "d", "P", "outputs", "loss", "epsilon")),
+    "ggn-ntk": _route("ggn at depth 1 with loss mse (NTK Gram, --block full)", _NETWORK,
+                      ("P", "outputs", "loss", "block")),
+    "ggn-readout": _route("ggn at depth 1 with loss mse and --block readout", _NETWORK, ("P", "loss", "block")),
+}
+
+
+#: the routes each matrix can take
+MATRIX_ROUTES = {
+    "jacobian": ("jacobian",), "gram": ("gram",),
+    "hessian": ("hessian-mse", "hessian-logistic", "hessian-cross_entropy", "hessian-deep"),
+    "ggn": ("hessian-mse", "hessian-logistic", "hessian-cross_entropy", "ggn-ntk", "ggn-readout"),
+}
+
+
+def route_of(args) -> Route | None:
+    """The route the doors will take for these flags, or None where they refuse them anyway (a
+    hessian/ggn without --depth, a ggn at depth >= 2 or with a loss other than mse at depth 1)."""
+    if args.matrix in ("jacobian", "gram"):
+        return ROUTES[args.matrix]
+    loss = args.loss or "mse"
+    if args.depth is None:
+        return None
+    if args.depth == 0:
+        route = ROUTES.get(f"hessian-{loss}")
+        if route is not None and args.matrix == "ggn":
+            route = Route(route.name, route.flags | {"block"})
+        return route
+    if args.matrix == "hessian":
+        return ROUTES["hessian-deep"]
+    if args.depth == 1 and loss == "mse":
+        return ROUTES["ggn-readout" if args.block == "readout" else "ggn-ntk"]
+    return None
+
+
+def _users(dest) -> str:
+    names = [r.name for r in ROUTES.values() if dest in r.flags]
+    if dest == "block":
+        names = [n for n in names if n.startswith("ggn")] + ["ggn at depth 0 (as hessian)"]
+    return "; ".join(names)
+
+
+def _flag_table() -> str:
+    lines = []
+    for r in ROUTES.values():
+        flags = " ".join(FLAG[d] for d in FLAG if d in r.flags)
+        extra = " (ggn: and --block)" if r.name.startswith("hessian/ggn") else ""
+        lines.append(f"  {r.name}:")
+        lines.append(textwrap.fill(flags + extra, 100, initial_indent="      ", subsequent_indent="      "))
+    lines.append("")
+    lines.append(textwrap.fill(
+        f"Input limits (exit status 2 before any work): --points from 0 to {MAX_POINTS}; --width, --d, --P, "
+        f"--classes, --outputs at most {MAX_SIZE:,}; --depth at most {MAX_DEPTH}; at most "
+        f"{MAX_EIGENVALUES} --covariance eigenvalues; real-valued flags finite.", 100))
+    return "\n".join(lines)
+
+
+def _size(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+
 
 def register(sub) -> None:
-    p = sub.add_parser("predict", help=HELP, description=DESCRIPTION,
+    p = sub.add_parser("predict", help=HELP, description=DESCRIPTION + _flag_table(),
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("matrix", choices=MATRICES, help="which matrix")
-    p.add_argument("--width", type=int, help="hidden width N")
-    p.add_argument("--depth", type=int, help="hidden layers L (0: a linear / generalized linear model)")
-    p.add_argument("--d", type=int, help="input dimension d")
-    p.add_argument("--P", type=int, help="number of samples P")
-    p.add_argument("--activation", default="relu", help="activation name (default relu)")
-    p.add_argument("--weights", default="gaussian", help="gaussian or orthogonal (default gaussian)")
-    p.add_argument("--sigma-w", type=float, default=1.0, help="weight scale σ_w (default 1)")
-    p.add_argument("--sigma-b", type=float, default=0.0, help="bias scale σ_b (default 0)")
-    p.add_argument("--outputs", type=int, default=1, help="network outputs (default 1)")
+    p.add_argument("--width", type=_size, help="hidden width N")
+    p.add_argument("--depth", type=_size, help="hidden layers L (0: a linear / generalized linear model)")
+    p.add_argument("--d", type=_size, help="input dimension d")
+    p.add_argument("--P", type=_size, help="number of samples P")
+    p.add_argument("--activation", help="activation name (default relu)")
+    p.add_argument("--weights", help="gaussian or orthogonal (default gaussian)")
+    p.add_argument("--sigma-w", type=float, help="weight scale σ_w (default 1)")
+    p.add_argument("--sigma-b", type=float, help="bias scale σ_b (default 0)")
+    p.add_argument("--outputs", type=_size, help="network outputs (default 1)")
     p.add_argument("--covariance", type=float, nargs="+", metavar="EIG",
-                   help="population eigenvalues of the data covariance (default: identity)")
+                   help=f"population eigenvalues of the data covariance, at most {MAX_EIGENVALUES} "
+                        "(default: identity)")
     p.add_argument("--covariance-weights", type=float, nargs="+", metavar="W",
                    help="their weights (default: equal)")
-    p.add_argument("--classes", type=int, help="number of classes")
-    p.add_argument("--loss", default="mse", help="mse, logistic or cross_entropy (default mse)")
+    p.add_argument("--classes", type=_size, help="number of classes")
+    p.add_argument("--loss", help="mse, logistic or cross_entropy (default mse)")
     p.add_argument("--weight-norm", type=float, help="norm of the weights (logistic Hessian)")
-    p.add_argument("--block", choices=("full", "readout"), default="full",
+    p.add_argument("--block", choices=("full", "readout"),
                    help="ggn of a two-layer network: full (the NTK Gram, default) or readout (its readout block)")
     p.add_argument("--epsilon", type=float, help="loss level of a critical point (Pennington-Bahri)")
-    p.add_argument("--points", type=int, default=21, help="density grid points (default 21; 0: none)")
+    p.add_argument("--points", type=_size, default=21,
+                   help=f"density grid points (0 to {MAX_POINTS}, default 21; 0: none)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON")
     p.set_defaults(func=run)
+
+
+def _check_flags(args) -> None:
+    """Sizes and finiteness first (cheap, and the message names the flag), then unused flags."""
+    for dest in ("width", "d", "P", "outputs"):
+        if getattr(args, dest) is not None:
+            check(FLAG[dest], getattr(args, dest), Integer(1, MAX_SIZE))
+    if args.classes is not None:  # its lower bound depends on the theory: the door checks it
+        check("--classes", args.classes, Integer(None, MAX_SIZE))
+    if args.depth is not None:
+        check("--depth", args.depth, Integer(0, MAX_DEPTH))
+    for dest in ("sigma_w", "sigma_b", "weight_norm", "epsilon"):
+        if getattr(args, dest) is not None:
+            check(FLAG[dest], getattr(args, dest), Real(None, None))
+    for dest in _POPULATION:
+        values = getattr(args, dest)
+        if values is not None:
+            check(f"number of {FLAG[dest]} values", len(values), Integer(1, MAX_EIGENVALUES))
+            for i, v in enumerate(values):
+                check(f"{FLAG[dest]} value {i + 1}", v, Real(None, None))
+    if args.covariance_weights is not None and args.covariance is None:
+        raise UsageError("predict: --covariance-weights needs --covariance")
+    if args.covariance_weights is not None and len(args.covariance_weights) != len(args.covariance):
+        raise UsageError(f"predict: --covariance-weights has {len(args.covariance_weights)} values and --covariance "
+                         f"{len(args.covariance)}; give one weight per eigenvalue")
+    route = route_of(args)
+    if route is None:
+        # the door refuses this combination with its own reason (NoTheoryError); a flag no theory of
+        # this matrix reads is refused here all the same
+        used = frozenset().union(*(ROUTES[r].flags for r in MATRIX_ROUTES[args.matrix]))
+        route = Route(f"any theory of the {args.matrix}", used | ({"block"} if args.matrix == "ggn" else set()))
+    for dest, flag in FLAG.items():
+        if getattr(args, dest) is not None and dest not in route.flags:
+            raise UsageError(f"predict {args.matrix}: {flag} is not used by the theory chosen here, "
+                             f"{route.name}; it is used by: {_users(dest)}")
 
 
 def run(args) -> int:
     import rmtheory.predict as predict
 
-    if args.points < 0:
-        raise UsageError(f"rmtheory predict: --points must be ≥ 0, got {args.points}")
-    kwargs = dict(width=args.width, depth=args.depth, d=args.d, P=args.P, activation=args.activation,
-                  weights=args.weights, sigma_w=args.sigma_w, sigma_b=args.sigma_b, outputs=args.outputs)
-    if args.covariance_weights is not None and args.covariance is None:
-        raise UsageError("rmtheory predict: --covariance-weights needs --covariance")
-    if args.matrix in ("hessian", "ggn"):
-        cov = None
-        if args.covariance is not None:
-            from rmtheory.free.atoms import Atoms
+    points = check("--points", args.points, Integer(0, MAX_POINTS))
+    _check_flags(args)
+    kwargs = {dest: getattr(args, dest) for dest in FLAG if getattr(args, dest) is not None}
+    kwargs.pop("covariance_weights", None)
+    if args.covariance is not None:
+        from rmtheory.free.atoms import Atoms
 
-            cov = Atoms(args.covariance, args.covariance_weights)
-        kwargs.update(classes=args.classes, loss=args.loss, weight_norm=args.weight_norm, covariance=cov)
-        if args.matrix == "ggn":
-            kwargs["block"] = args.block
-    elif args.covariance is not None:
-        raise UsageError(f"rmtheory predict: --covariance applies to hessian and ggn, not {args.matrix}")
-    if args.block != "full" and args.matrix != "ggn":
-        raise UsageError("rmtheory predict: --block applies to the ggn only")
-    if args.matrix == "hessian":
-        kwargs["epsilon"] = args.epsilon
-    elif args.epsilon is not None:
-        raise UsageError("rmtheory predict: --epsilon applies to the hessian only")
+        kwargs["covariance"] = Atoms(args.covariance, args.covariance_weights)
+    if args.matrix != "ggn":
+        kwargs.pop("block", None)
     pred = getattr(predict, args.matrix)(**kwargs)
-    points = args.points if pred.law is not None else 0
+    points = points if pred.law is not None else 0
     if args.json:
         out = pred.to_dict(points)
         _output.print_json(out)

@@ -91,4 +91,5 @@ def test_epsilon_reaches_the_pennington_bahri_hessian(capsys):
     assert out["quantities"]["index"] > 0
     assert out["parameters"]["epsilon"] == 0.1
     r = run_cli("jacobian", "--width", "10", "--depth", "2", "--epsilon", "0.3")
-    assert r.returncode == 2 and "--epsilon applies to the hessian only" in r.stderr
+    assert r.returncode == 2 and "--epsilon is not used by the theory chosen here" in r.stderr
+    assert "hessian at depth >= 1 (Pennington-Bahri" in r.stderr

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import pathlib
+import tempfile
 
 from rmtheory.cli import UsageError, print_json
+
+#: seconds to reach a --scheduler before giving up (an unreachable address fails in this time, not
+#: after Dask's 30 s default and a traceback)
+SCHEDULER_TIMEOUT = 5.0
 
 HELP = "run a validation suite: train, measure spectra, test predictions (needs the [validation] extra)"
 DESCRIPTION = """\
@@ -54,13 +60,15 @@ def register(sub) -> None:
     p = sub.add_parser("validate", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("suite", nargs="?", metavar="SUITE", help="quick, full, or a suite TOML file")
-    p.add_argument("--out", metavar="DIR", help="output directory (default: ./rmtheory-validate/SUITE)")
+    p.add_argument("--out", metavar="DIR", help="output directory (default: ./rmtheory-validate/SUITE); created and "
+                   "test-written before any run, refused (exit status 2) if that fails")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device (default cpu)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive_int("--workers"), metavar="N",
                        help="run on a Dask LocalCluster of N worker processes")
     where.add_argument("--scheduler", metavar="ADDRESS",
-                       help="run on an existing Dask cluster (e.g. tcp://host:8786)")
+                       help="run on an existing Dask cluster (e.g. tcp://host:8786); refused (exit status 2) "
+                            f"if no scheduler answers there within {SCHEDULER_TIMEOUT:g} s")
     p.add_argument("--threads", type=_positive_int("--threads"), default=1, metavar="T",
                    help="torch threads per run (default 1; use --workers for more cores)")
     p.add_argument("--run-timeout", type=float, metavar="S",
@@ -136,6 +144,9 @@ def run(args) -> int:
         raise UsageError(f"--run-timeout = {args.run_timeout!r} is outside the allowed range "
                          f"(0, {MAX_RUN_TIMEOUT:g}] seconds")
     out = args.out or os.path.join("rmtheory-validate", suite.name)
+    _check_out(out)
+    if args.scheduler is not None:
+        _check_scheduler(args.scheduler)
     from validation.suites.storage import OutputBusyError
 
     try:
@@ -147,6 +158,49 @@ def run(args) -> int:
     else:
         print(summary.line())
     return summary.exit_status
+
+
+def _check_out(out: str) -> None:
+    """Create ``out`` and write a file there, before any run: a directory that cannot be written is
+    one line naming it and the operating system's reason, not a traceback after the first run."""
+    path = pathlib.Path(out)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path, prefix=".rmtheory-write-test-"):
+            pass
+    except OSError as err:
+        where = "" if err.filename in (None, out) else f" ({err.filename})"
+        raise UsageError(f"--out {out}: cannot write there: {err.strerror or type(err).__name__}{where}") from None
+
+
+def _check_scheduler(address: str, timeout: float = SCHEDULER_TIMEOUT) -> None:
+    """Ask the Dask scheduler at ``address`` who it is, within ``timeout`` seconds.
+
+    Anything short of a scheduler's answer — a malformed address, a refused or timed-out connection,
+    a server that is not a Dask scheduler (whose reply can fail to decode in any way) — is refused
+    with one line naming the address and the reason.
+    """
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def identity():
+        remote = rpc(address, timeout=timeout)
+        try:
+            return await asyncio.wait_for(remote.identity(), timeout + 1)  # connect's own timeout first
+        finally:
+            await remote.close_rpc()
+
+    try:
+        info = asyncio.run(identity())
+    except Exception as err:  # noqa: BLE001 - any failure of this probe means "no scheduler there"
+        reason = " ".join(str(err).split()) or "no answer"
+        raise UsageError(f"--scheduler {address}: cannot reach a Dask scheduler there within {timeout:g} s "
+                         f"({type(err).__name__}: {reason[:200]}); start one with 'dask scheduler' or "
+                         "check the address (tcp://HOST:PORT)") from None
+    if not isinstance(info, dict) or info.get("type") != "Scheduler":
+        raise UsageError(f"--scheduler {address}: the server there is not a Dask scheduler (it answered "
+                         f"{str(info)[:100]!r})")
 
 
 def _run(args, suite, out, run_suite):

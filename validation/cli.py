@@ -43,15 +43,21 @@ examples:
   rmtheory validate --list"""
 
 
+#: --workers and --threads: at most the CPU cores of this machine (a LocalCluster of more processes,
+#: or more torch threads, only slows the runs down; 10^20 workers hung starting the cluster)
+MAX_PARALLEL = os.cpu_count() or 1
+
+
 def _positive_int(name):
     def parse(text):
         # ArgumentTypeError: argparse shows its message as is (any other error becomes "invalid value")
         try:
             value = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} = {text!r} is not an integer") from None
-        if value < 1:
-            raise argparse.ArgumentTypeError(f"{name} = {value} is outside the allowed range [1, inf) (integers)")
+            raise argparse.ArgumentTypeError(f"{name} = {text[:40]!r} is not an integer") from None
+        if not 1 <= value <= MAX_PARALLEL:
+            raise argparse.ArgumentTypeError(f"{name} = {value} is outside the allowed range [1, {MAX_PARALLEL}] "
+                                             "(integers; the CPU cores of this machine)")
         return value
     return parse
 
@@ -65,12 +71,12 @@ def register(sub) -> None:
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device (default cpu)")
     where = p.add_mutually_exclusive_group()
     where.add_argument("--workers", type=_positive_int("--workers"), metavar="N",
-                       help="run on a Dask LocalCluster of N worker processes")
+                       help="run on a Dask LocalCluster of N worker processes (1 to the CPU cores)")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on an existing Dask cluster (e.g. tcp://host:8786); refused (exit status 2) "
                             f"if no scheduler answers there within {SCHEDULER_TIMEOUT:g} s")
     p.add_argument("--threads", type=_positive_int("--threads"), default=1, metavar="T",
-                   help="torch threads per run (default 1; use --workers for more cores)")
+                   help="torch threads per run (1 to the CPU cores, default 1; use --workers for more cores)")
     p.add_argument("--run-timeout", type=float, metavar="S",
                    help="seconds a run may take before it is recorded as an error (local runs; "
                         "default: the suite's run_timeout, else none)")

@@ -22,10 +22,12 @@ from rmtheory.params import Integer, Real, check
 MAX_POINTS = 10_000
 #: the most population eigenvalues in --covariance (a free convolution with more atoms is slow)
 MAX_EIGENVALUES = 64
-#: sizes (--width, --d, --P, --classes, --outputs) and --depth: far above any network the theories
-#: describe, and where the sizes still convert to floats exactly enough (n = d·N + (L-1)·N² + …)
+#: sizes (--width, --d, --P, --classes, --outputs): far above any network the theories describe, and
+#: where the sizes still convert to floats exactly enough (n = d·N + (L-1)·N² + …)
 MAX_SIZE = 10**9
-MAX_DEPTH = 1000
+#: --depth: the deep Jacobian law stops resolving (NoTheoryError) well before 50 layers; at 100 the
+#: refusal takes up to ~5 s, at 1000 up to minutes
+MAX_DEPTH = 100
 
 HELP = "predict the Hessian / GGN / Jacobian / Gram spectrum of a network"
 DESCRIPTION = """\

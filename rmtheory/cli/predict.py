@@ -179,7 +179,9 @@ def register(sub) -> None:
 
 
 def _check_flags(args) -> None:
-    """Sizes and finiteness first (cheap, and the message names the flag), then unused flags."""
+    """Sizes first (the route depends on --depth), then flags the route does not read (named even when
+    their value is also bad: --sigma-w inf on a least-squares Hessian is an unused flag first), then
+    finiteness and the lists."""
     for dest in ("width", "d", "P", "outputs"):
         if getattr(args, dest) is not None:
             check(FLAG[dest], getattr(args, dest), Integer(1, MAX_SIZE))
@@ -187,6 +189,16 @@ def _check_flags(args) -> None:
         check("--classes", args.classes, Integer(None, MAX_SIZE))
     if args.depth is not None:
         check("--depth", args.depth, Integer(0, MAX_DEPTH))
+    route = route_of(args)
+    if route is None:
+        # the door refuses this combination with its own reason (NoTheoryError); a flag no theory of
+        # this matrix reads is refused here all the same
+        used = frozenset().union(*(ROUTES[r].flags for r in MATRIX_ROUTES[args.matrix]))
+        route = Route(f"any theory of the {args.matrix}", used | ({"block"} if args.matrix == "ggn" else set()))
+    for dest, flag in FLAG.items():
+        if getattr(args, dest) is not None and dest not in route.flags:
+            raise UsageError(f"predict {args.matrix}: {flag} is not used by the theory chosen here, "
+                             f"{route.name}; it is used by: {_users(dest)}")
     for dest in ("sigma_w", "sigma_b", "weight_norm", "epsilon"):
         if getattr(args, dest) is not None:
             check(FLAG[dest], getattr(args, dest), Real(None, None))
@@ -201,16 +213,6 @@ def _check_flags(args) -> None:
     if args.covariance_weights is not None and len(args.covariance_weights) != len(args.covariance):
         raise UsageError(f"predict: --covariance-weights has {len(args.covariance_weights)} values and --covariance "
                          f"{len(args.covariance)}; give one weight per eigenvalue")
-    route = route_of(args)
-    if route is None:
-        # the door refuses this combination with its own reason (NoTheoryError); a flag no theory of
-        # this matrix reads is refused here all the same
-        used = frozenset().union(*(ROUTES[r].flags for r in MATRIX_ROUTES[args.matrix]))
-        route = Route(f"any theory of the {args.matrix}", used | ({"block"} if args.matrix == "ggn" else set()))
-    for dest, flag in FLAG.items():
-        if getattr(args, dest) is not None and dest not in route.flags:
-            raise UsageError(f"predict {args.matrix}: {flag} is not used by the theory chosen here, "
-                             f"{route.name}; it is used by: {_users(dest)}")
 
 
 def run(args) -> int:

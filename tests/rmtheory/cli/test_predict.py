@@ -93,3 +93,54 @@ def test_epsilon_reaches_the_pennington_bahri_hessian(capsys):
     r = run_cli("jacobian", "--width", "10", "--depth", "2", "--epsilon", "0.3")
     assert r.returncode == 2 and "--epsilon is not used by the theory chosen here" in r.stderr
     assert "hessian at depth >= 1 (Pennington-Bahri" in r.stderr
+
+
+@pytest.mark.parametrize("args, flag, used_by", [
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--sigma-w", "inf"), "--sigma-w", "jacobian"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--sigma-w", "2"), "--sigma-w", "gram"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--activation", "tanh"), "--activation", "ggn at depth 1"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--epsilon", "0.1"), "--epsilon", "Pennington-Bahri"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--outputs", "1"), "--outputs", "hessian at depth >= 1"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--weight-norm", "1"), "--weight-norm", "loss logistic"),
+    (("hessian", "--depth", "0", "--d", "20", "--P", "80", "--block", "full"), "--block", "ggn at depth 1"),
+    (("hessian", "--width", "50", "--depth", "1", "--d", "20", "--P", "1000", "--epsilon", "0.1", "--sigma-b", "0.1"),
+     "--sigma-b", "jacobian"),
+    (("jacobian", "--width", "50", "--depth", "2", "--P", "100"), "--P", "gram"),
+    (("jacobian", "--width", "50", "--depth", "2", "--loss", "mse"), "--loss", "hessian/ggn"),
+    (("gram", "--width", "30", "--d", "20", "--P", "40", "--outputs", "2"), "--outputs", "NTK Gram"),
+    (("ggn", "--width", "30", "--depth", "1", "--d", "20", "--P", "40", "--epsilon", "0.1"), "--epsilon",
+     "hessian at depth >= 1"),
+    (("ggn", "--width", "30", "--depth", "1", "--d", "20", "--P", "40", "--block", "readout", "--outputs", "1"),
+     "--outputs", "NTK Gram"),
+    (("ggn", "--depth", "3", "--epsilon", "0.1"), "--epsilon", "hessian at depth >= 1"),   # no theory, still named
+])
+def test_a_flag_the_theory_does_not_use_is_refused_naming_who_uses_it(args, flag, used_by, capsys):
+    assert main(["predict", *args]) == 2
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert out == "" and len(lines) == 1, err
+    assert f"{flag} is not used by the theory chosen here" in lines[0] and used_by in lines[0], lines[0]
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan"])
+@pytest.mark.parametrize("flag", ["--sigma-w", "--sigma-b", "--epsilon", "--weight-norm", "--covariance"])
+def test_a_non_finite_value_is_refused(flag, value, capsys):
+    base = {"--sigma-w": ["jacobian", "--width", "5", "--depth", "2"],
+            "--sigma-b": ["jacobian", "--width", "5", "--depth", "2"],
+            "--epsilon": ["hessian", "--width", "5", "--depth", "1", "--d", "3", "--P", "9"],
+            "--weight-norm": ["hessian", "--depth", "0", "--d", "3", "--P", "9", "--loss", "logistic"],
+            "--covariance": ["hessian", "--depth", "0", "--d", "3", "--P", "9"]}[flag]
+    assert main(["predict", *base, f"{flag}={value}"]) == 2
+    line = capsys.readouterr().err.strip()
+    assert "\n" not in line and line.startswith(f"rmtheory: error: {flag}") and f"= {value}" in line, line
+
+
+def test_flags_left_at_their_defaults_reach_the_theory_unchanged(capsys):
+    # the CLI passes only what was given; the door's defaults (relu, gaussian, σ_w = 1, σ_b = 0) apply
+    assert main(["predict", "jacobian", "--width", "300", "--depth", "2", "--json", "--points", "0"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    ref = P.jacobian(width=300, depth=2)
+    assert out["lambda_max"] == pytest.approx(ref.lambda_max, rel=1e-12)
+    assert main(["predict", "hessian", "--depth", "0", "--d", "20", "--P", "80", "--covariance", "1", "4",
+                 "--covariance-weights", "3", "--json", "--points", "0"]) == 2
+    assert "--covariance-weights has 1 values and --covariance 2" in capsys.readouterr().err

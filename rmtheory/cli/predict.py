@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rmtheory.cli import _output
 from rmtheory.cli._common import UsageError
-from rmtheory.params import Integer, Real, check
+from rmtheory.params import LOCATION, Integer, check
 
 #: the most density grid points: a solved prediction law takes up to ~2 s for 10^4 points and up
 #: to ~25 s for 10^5 on a loaded 2-core machine
@@ -35,7 +35,7 @@ Predict the spectrum random-matrix theory gives for one matrix of a network: edg
 outliers, scaling exponents and a density grid, with the assumptions and the source. The theory is
 chosen from the architecture and the data (rmtheory.predict.doors); where none applies the command
 says what is missing (exit status 2). A flag the chosen theory does not use is refused (exit
-status 2), as is a value that is not a finite number. Examples:
+status 2), as is a value beyond the input limits below. Examples:
 
   rmtheory predict jacobian --width 300 --depth 4 --activation relu --sigma-w 1.4142135623730951
   rmtheory predict gram --width 300 --d 200 --P 400 --activation tanh --json
@@ -137,7 +137,9 @@ def _flag_table() -> str:
     lines.append(textwrap.fill(
         f"Input limits (exit status 2 before any work): --points from 0 to {MAX_POINTS}; --width, --d, --P, "
         f"--classes, --outputs at most {MAX_SIZE:,}; --depth at most {MAX_DEPTH}; at most "
-        f"{MAX_EIGENVALUES} --covariance eigenvalues; real-valued flags finite.", 100))
+        f"{MAX_EIGENVALUES} --covariance eigenvalues; real-valued flags (--sigma-w, --sigma-b, --weight-norm, "
+        f"--epsilon, --covariance, --covariance-weights) in [-1e100, 1e100] (the theories' own ranges are "
+        "narrower; 1e308 overflowed).", 100))
     return "\n".join(lines)
 
 
@@ -201,13 +203,13 @@ def _check_flags(args) -> None:
                              f"{route.name}; it is used by: {_users(dest)}")
     for dest in ("sigma_w", "sigma_b", "weight_norm", "epsilon"):
         if getattr(args, dest) is not None:
-            check(FLAG[dest], getattr(args, dest), Real(None, None))
+            check(FLAG[dest], getattr(args, dest), LOCATION)
     for dest in _POPULATION:
         values = getattr(args, dest)
         if values is not None:
             check(f"number of {FLAG[dest]} values", len(values), Integer(1, MAX_EIGENVALUES))
             for i, v in enumerate(values):
-                check(f"{FLAG[dest]} value {i + 1}", v, Real(None, None))
+                check(f"{FLAG[dest]} value {i + 1}", v, LOCATION)
     if args.covariance_weights is not None and args.covariance is None:
         raise UsageError("predict: --covariance-weights needs --covariance")
     if args.covariance_weights is not None and len(args.covariance_weights) != len(args.covariance):

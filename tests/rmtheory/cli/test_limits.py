@@ -84,7 +84,7 @@ def test_long_sources_are_shortened_in_messages():
                  "[-1e100, 1e100]"]),
     ("edges", ["2000 characters", "32", "16 laws", "64 numbers"]),
     ("predict", ["--points from 0 to 10000", "1,000,000,000", "--depth at most 100", "64 --covariance",
-                 "hessian/ggn at depth 0 with loss mse"]),
+                 "[-1e100, 1e100]", "hessian/ggn at depth 0 with loss mse"]),
     ("complexity", ["--grid N from 2 to 100000", "--thresholds K from 0 to 500", "--grid N from 2 to 100",
                     "--thresholds K from 0 to 5", "[-1e100, 1e100]", "at most 16 terms"]),
 ])
@@ -106,6 +106,8 @@ def test_help_states_the_limits(command, words, capsys):
     (["predict", "jacobian", "--width", "5", "--depth", "2", "--points", "100000000"],
      "--points = 100000000 is outside the allowed range [0, 10000]"),
     (["predict", "jacobian", "--width", "1" + "0" * 30, "--depth", "2"], "--width = 1" + "0" * 30),
+    (["predict", "gram", "--width", "30", "--d", "20", "--P", "40", "--sigma-w", "1e308"],
+     "--sigma-w = 1e+308 is outside the allowed range [-1e+100, 1e+100]"),
     (["predict", "jacobian", "--width", "5", "--depth", "1000"],
      "--depth = 1000 is outside the allowed range [0, 100]"),
     (["predict", "hessian", "--depth", "0", "--d", "2", "--P", "9", "--covariance"] + ["1"] * 65,

@@ -7,8 +7,9 @@ error contract — :class:`~rmtheory.params.ParameterError` (with its subclasses
 ``ExpressionError``) and :class:`~rmtheory.params.SolverError` —, :class:`UsageError`, and an
 ``OSError`` of a file the command reads or writes, each as one line. Any other exception is a bug and
 keeps its traceback. Sizes are bounded before any work (the expression limits of
-:mod:`rmtheory.expr`, ``--points``, ``--grid N``, ``--thresholds K``), so every accepted input
-finishes in seconds.
+:mod:`rmtheory.expr`, ``--points``, ``--grid N``, ``--thresholds K``, sizes and scales), so an
+accepted input is answered in seconds; the shapes the engine still solves slowly within them are
+listed in tests/rmtheory/cli/test_fuzz.py (``KNOWN_SLOW``).
 
 Warnings raised while a command runs (numpy's "invalid value encountered", say) are not printed in
 Python's two-line format: on success each distinct one is one ``rmtheory: warning:`` line on stderr;

@@ -56,6 +56,22 @@ def _require_law(value, name):
     return value
 
 
+def _require_compact(law, name):
+    """The subordination engine scans a bounded hull: an operand with unbounded support (Tracy-Widom)
+    is refused here rather than failing deep in the support scan. Solved laws are compact by
+    construction and are not solved just to check."""
+    inner = law
+    while isinstance(inner, AffineImage):
+        inner = inner.law
+    if isinstance(inner, NumericalLaw):
+        return law
+    lo, hi = inner._hull()
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ParameterError(name, law.expression(), "a law of bounded support",
+                             f"its support is [{lo:g}, {hi:g}]; free convolution here needs compact operands")
+    return law
+
+
 class _FreeConvolution(NumericalLaw):
     """What ⊞ and ⊠ share: the subordination solver, atoms, exact moments, the point-mass shortcut.
     Support verification, cdf tables and tolerance are the engine's (:class:`NumericalLaw`)."""
@@ -65,8 +81,8 @@ class _FreeConvolution(NumericalLaw):
     SUPPORT_RESOLUTION = 513
 
     def __init__(self, a, b, backend: str = "auto"):
-        self.left = _require_law(a, "a")
-        self.right = _require_law(b, "b")
+        self.left = _require_compact(_require_law(a, "a"), "a")
+        self.right = _require_compact(_require_law(b, "b"), "b")
         self.backend = backend
 
     # -- identity

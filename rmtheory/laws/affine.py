@@ -44,6 +44,12 @@ class AffineImage(SpectralLaw):
             raise ParameterError("scale", scale, "1e-100 ≤ |scale| ≤ 1e+100 (scale 0 is the atom δ_shift)")
 
     @property
+    def numerical_tolerance(self) -> float:
+        """The solved law's own tolerance (an affine map is exact); AttributeError for a closed form,
+        so ``getattr(law, "numerical_tolerance", None)`` reads the same through the image."""
+        return self.law.numerical_tolerance
+
+    @property
     def params(self):
         return {"law": self.law, "scale": self.scale, "shift": self.shift}
 

@@ -51,6 +51,12 @@ class Companion(SpectralLaw):
                                  "the p×p law needs mass ≥ 1 − q/p at 0 for a q×q companion")
 
     @property
+    def numerical_tolerance(self) -> float:
+        """The base law's own tolerance (the companion is exact given it); AttributeError for a
+        closed form, as for the base."""
+        return self.base.numerical_tolerance
+
+    @property
     def params(self):
         return {"law": self.base, "ratio": self.ratio}
 

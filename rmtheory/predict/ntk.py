@@ -85,9 +85,9 @@ from rmtheory.free import transforms
 from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
-from rmtheory.params import Integer, Real, check
+from rmtheory.params import Integer, ParameterError, Real, check
 from rmtheory.predict._deprecation import renamed_function, renamed_keywords
-from rmtheory.predict.random_features import checked_constants, feature_constants
+from rmtheory.predict.random_features import at_unit_scale, checked_constants, feature_constants
 
 __all__ = ["two_layer_ntk_law", "two_layer_ntk_gram", "TwoLayerNTKGram"]
 
@@ -304,6 +304,12 @@ def ntk_gram_matrix(x, w, a, activation, sigma_w: float = 1.0, *, centred: bool 
     return feats @ feats.T / n1 + sigma_w**2 * (x @ x.T / n0) * (d @ d.T / n1)
 
 
+#: κ/η above which κ is applied as an exact shift of the bulk solved at κ = 0
+_KAPPA_SHIFTED = 1e3
+#: κ/η above which the bulk is not resolved in double precision at its location
+_KAPPA_RESOLVED = 1e12
+
+
 def two_layer_ntk_law(d_over_P: float, d_over_width: float, eta: float, zeta: float, kappa: float):
     """The NTK Gram law (module docstring).
 
@@ -320,7 +326,16 @@ def two_layer_ntk_law(d_over_P: float, d_over_width: float, eta: float, zeta: fl
     if zeta == 0.0:
         mp = MarchenkoPastur(psi / phi, variance=eta)     # η Z Zᵀ/n1 (P×P): ratio P/n1 = ψ/φ
         return AffineImage(mp, 1.0, kappa) if kappa else mp
-    return _TwoLayerNTK(phi, psi, eta, zeta, kappa)
+    if kappa > _KAPPA_RESOLVED * eta:
+        raise ParameterError("kappa", kappa, f"at most {_KAPPA_RESOLVED:g} η = {_KAPPA_RESOLVED * eta:.6g}",
+                             "the bulk, of width ~η, sits at κ: narrower than that relative to its location it "
+                             "is below double precision (κ = v E σ'² − ζ grows like σ_w² for a saturating σ)")
+    if kappa > _KAPPA_SHIFTED * eta:
+        # κ I is an exact shift of K̃; solved with it, the bulk's relative width ~η/κ starves the solver
+        # (tanh at σ_w = 1e7 failed), so the bulk is solved at κ = 0 and shifted exactly
+        bulk = at_unit_scale(lambda e, z: _TwoLayerNTK(phi, psi, e, z, 0.0), eta, eta, zeta)
+        return AffineImage(bulk, 1.0, kappa)
+    return at_unit_scale(lambda e, z, k: _TwoLayerNTK(phi, psi, e, z, k), eta, eta, zeta, kappa)
 
 
 TwoLayerNTKGram = renamed_function(two_layer_ntk_law, "TwoLayerNTKGram", phi="d_over_P", psi="d_over_width")

@@ -56,6 +56,7 @@ from math import comb
 import numpy as np
 
 from rmtheory.free import transforms
+from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.laws.marchenko_pastur import MarchenkoPastur
 from rmtheory.params import Integer, OneOf, ParameterError, Real, check
@@ -66,6 +67,22 @@ __all__ = ["random_features_law", "random_features_gram", "RandomFeaturesGram"]
 
 _POS = Real(0, None, low_open=True)
 _NONNEG = Real(0, None)
+#: σ_w σ_x: the law's scale v = (σ_w σ_x)² then stays in [1e-100, 1e100], like every scale in the library
+_INPUT_SCALE = Real(1e-50, 1e50)
+#: the inverse-function solver's tolerances are tuned to laws of order one (relu features certified
+#: for η up to ~3e5 and failed beyond, and below η ~ 1e-12); outside this band a law is solved at η = 1 and scaled back
+#: exactly (the random-features and NTK laws are homogeneous of degree one in η, ζ, κ)
+UNIT_BAND = (1e-9, 1e3)
+
+
+def at_unit_scale(build, eta: float, *constants: float):
+    """``build(*constants)`` when η is within :data:`UNIT_BAND`; otherwise ``η · build(*constants / η)``
+    as an :class:`~rmtheory.laws.affine.AffineImage` of the law solved at unit scale."""
+    if UNIT_BAND[0] <= eta <= UNIT_BAND[1]:
+        return build(*constants)
+    inner = build(*(c / eta for c in constants))
+    inner.unit = eta
+    return AffineImage(inner, eta)
 
 
 class _PenningtonWorah(InverseFunctionLaw):
@@ -79,6 +96,7 @@ class _PenningtonWorah(InverseFunctionLaw):
         self.phi, self.psi, self.eta, self.zeta = phi, psi, eta, zeta
         self.activation = activation
         self.variance = variance
+        self.unit = 1.0  # η of the prediction when this law is its unit-scale form (at_unit_scale)
         self.c = phi / psi            # n1/m
         self.cp = 1.0 / psi           # n1/n0, ratio of W Wᵀ/n0
         self.a = eta - zeta
@@ -175,7 +193,7 @@ class _PenningtonWorah(InverseFunctionLaw):
             from rmtheory.predict.activations import activation_moments
 
             mean = activation_moments(self.activation, self.variance).mean
-            y = self.activation(math.sqrt(self.variance) * h) - mean
+            y = (self.activation(math.sqrt(self.variance) * h) - mean) / math.sqrt(self.unit)
         else:
             y = math.sqrt(self.b) * h + math.sqrt(self.a) * rng.standard_normal((n1, m))
         if m >= n1:
@@ -203,7 +221,11 @@ def feature_constants(activation, sigma_w: float, sigma_x: float):
     f(W X/√n0) with W, X of variances σ_w², σ_x² (module docstring); ParameterError for a constant f."""
     from rmtheory.predict import activations as acts
 
-    v = (check("sigma_w", sigma_w, _POS) * check("sigma_x", sigma_x, _POS)) ** 2
+    product = check("sigma_w", sigma_w, _POS) * check("sigma_x", sigma_x, _POS)
+    if not _INPUT_SCALE.low <= product <= _INPUT_SCALE.high:
+        raise ParameterError("sigma_w * sigma_x", product, "[1e-50, 1e50]",
+                             "the spectrum scales like (σ_w σ_x)²; beyond this its moments leave floating point")
+    v = product**2
     act = acts.activation(activation)
     mom = acts.activation_moments(act, v)
     var_f = max(mom.eta - mom.mean**2, 0.0)
@@ -221,9 +243,12 @@ def random_features_law(d_over_P: float, d_over_width: float, eta: float, zeta: 
     ζ = 0, the exact reduction of P&W §3.
     """
     phi, psi, eta, zeta = checked_constants(d_over_P, d_over_width, eta, zeta)
+    # within rounding of η (a nearly linear f, e.g. tanh at tiny σ_w) ζ is η: the linear model's
+    # rank deficiency is exact, and a residual η − ζ ~ 1e-16 η is no noise part to resolve
+    zeta = eta if zeta >= eta * (1 - 1e-12) else zeta
     if zeta == 0.0:
         return MarchenkoPastur(phi / psi, variance=eta)
-    return _PenningtonWorah(phi, psi, eta, zeta)
+    return at_unit_scale(lambda e, z: _PenningtonWorah(phi, psi, e, z), eta, eta, zeta)
 
 
 RandomFeaturesGram = renamed_function(random_features_law, "RandomFeaturesGram", phi="d_over_P",
@@ -260,8 +285,9 @@ def random_features_gram(d: int, width: int, P: int, activation="tanh", *, side:
     sw, sx = float(sigma_w), float(sigma_x)
     phi, psi = d / P, d / width
     bulk = random_features_law(phi, psi, var_f, zeta)
-    if isinstance(bulk, _PenningtonWorah):
-        bulk.activation, bulk.variance = act, v
+    solved = bulk.law if isinstance(bulk, AffineImage) else bulk
+    if isinstance(solved, _PenningtonWorah):
+        solved.activation, solved.variance = act, v
     outliers = ()
     if mom.mean**2 > 1e-14 * max(mom.eta, 1e-300):
         outliers = (OutlierPrediction(width * mom.mean**2, 1, "non-centred activation: rank-one (E f)² 1 1ᵀ",

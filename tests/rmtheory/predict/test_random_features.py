@@ -87,3 +87,40 @@ def test_the_laws_own_sample_is_of_the_centred_features():
     edge = max(b for _, b in p.law.support)
     assert lam.max() < 1.1 * edge
     assert rmt.stats.ks_test(lam, p.law).pvalue > 0.01
+
+
+# ---------------------------------------------------------------------------------------------------
+# scale: ReLU is positively homogeneous, so σ_w → s σ_w scales every eigenvalue by s² exactly. The
+# solver is tuned to laws of order one (relu at σ_w = 1e4 and 1e-10 failed to certify); outside
+# UNIT_BAND the law is solved at η = 1 and scaled back, and must agree with the scaled unit law.
+
+
+@pytest.mark.parametrize("door", ["gram", "ggn"])
+@pytest.mark.parametrize("s", [1e-30, 1e-6, 3e2, 1e4, 1e30])
+def test_relu_predictions_scale_exactly_with_sigma_w(door, s):
+    kwargs = dict(width=30, d=20, P=40, activation="relu")
+    if door == "ggn":
+        kwargs["depth"] = 1
+    unit = getattr(rmt.predict, door)(**kwargs, sigma_w=1.0)
+    scaled = getattr(rmt.predict, door)(**kwargs, sigma_w=s)
+    for (a, b), (c, d) in zip(unit.law.support, scaled.law.support, strict=True):
+        assert c == pytest.approx(s * s * a, rel=1e-9) and d == pytest.approx(s * s * b, rel=1e-9)
+    x = np.linspace(*unit.law.support[0], 9)
+    np.testing.assert_allclose(scaled.law.cdf(s * s * x), unit.law.cdf(x), atol=1e-8)
+    assert scaled.law.moment(2) == pytest.approx(s**4 * unit.law.moment(2), rel=1e-9)
+    assert scaled.tolerance <= 1e-6
+
+
+def test_scales_whose_moments_leave_floating_point_are_refused():
+    for sigma_w in (1e-60, 1e60, 1e308):
+        with pytest.raises(ParameterError, match=r"sigma_w \* sigma_x"):
+            rmt.predict.gram(width=30, d=20, P=40, sigma_w=sigma_w)
+
+
+def test_a_nearly_linear_activation_keeps_the_linear_models_atom():
+    """tanh at σ_w = 1e-6 is linear to 1e-12: ζ = η within rounding, so the features have rank d and
+    M has the atom 1 − d/width at 0, as for the linear activation (it failed to resolve before)."""
+    p = rmt.predict.gram(width=30, d=20, P=40, activation="tanh", sigma_w=1e-6)
+    linear = rmt.predict.gram(width=30, d=20, P=40, activation="linear", sigma_w=1e-6)
+    assert p.law.atoms[0][1] == pytest.approx(1 - 20 / 30, abs=1e-12)
+    np.testing.assert_allclose(p.law.support, linear.law.support, rtol=1e-6)

@@ -347,6 +347,8 @@ class InverseFunctionLaw(NumericalLaw):
         k = max(8, points // 2)
         if math.isfinite(a) and math.isfinite(b):
             half = 0.5 * (b - a)
+            if not 1e-13 * half > 0.0:  # poles a few subnormals apart (a deep saturated network): no
+                return np.linspace(a, b, points)[1:-1]  # geometric refinement is representable there
             s = np.geomspace(1e-13 * half, half, k)
             return np.unique(np.concatenate([a + s, b - s, np.linspace(a, b, points)[1:-1]]))
         if math.isfinite(a):

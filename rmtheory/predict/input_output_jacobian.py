@@ -153,7 +153,13 @@ def _fixed_point(length_map, q_in, name, sw, sb):
             return q, its
         if (fq > 0) != (f_prev > 0):
             lo, hi = sorted((q, q_prev))
-            return float(optimize.brentq(F, lo, hi, xtol=1e-300, rtol=1e-14)), its
+            # absolute accuracy relative to the bracket: with lo = 0 (a root within 1e-14 of q* = 0,
+            # F there quadrature noise ~1e-30) xtol = 1e-300 asked for ~1000 halvings and failed
+            try:
+                return float(optimize.brentq(F, lo, hi, xtol=1e-15 * hi, rtol=1e-14, maxiter=500)), its
+            except RuntimeError as exc:
+                raise SolverError(f"mean-field fixed point of {name} at σ_w = {sw!r}, σ_b = {sb!r}: Brent's method "
+                                  f"on [{lo!r}, {hi!r}] did not converge ({exc})") from exc
         q_prev, f_prev = q, fq
     raise NoTheoryError("sigma_w, sigma_b", (sw, sb), "a finite mean-field fixed point q*",
                         f"the length map of {name} has no fixed point reachable from q = {q_in!r}")
@@ -219,7 +225,9 @@ class DeepJacobian(InverseFunctionLaw):
         y = np.asarray(y, dtype=complex)
         L, a = self.depth, self.a
         m, dm = self._m(y)
-        z = self.sigma_w2**L * (1.0 + m) ** a * m ** (L - 1) * y**L
+        # NumPy's power, not Python's: σ_w^(2L) beyond the float range (σ_w = 2, L = 1000) is inf and the
+        # solver reports the law unresolved, where Python's float power raised OverflowError
+        z = np.float64(self.sigma_w2) ** L * (1.0 + m) ** a * m ** (L - 1) * y**L
         dlog = L / y + ((L - 1) / m + a / (1.0 + m)) * dm
         return z, z * dlog
 

@@ -187,7 +187,13 @@ class WeightLaw:
         which is the module's formula rearranged so that nothing cancels for |y| ≫ b − a.
         """
         y = np.asarray(y, dtype=complex)
-        val, der = _ratio_kernel(y.ravel(), self.a, self.b, self.p)
+        try:
+            val, der = _ratio_kernel(y.ravel(), self.a, self.b, self.p)
+        except ZeroDivisionError:
+            # numba's complex division raises where NumPy gives inf/nan (y on a pole, or u⁴ underflowing
+            # for pieces of width ~1e-150 from a deep saturated network); the reference path does the same
+            # arithmetic with IEEE semantics, and the solver treats the non-finite points as singular
+            return self._ratio_numpy(y)
         return val.reshape(y.shape), der.reshape(y.shape)
 
     def _ratio_numpy(self, y):

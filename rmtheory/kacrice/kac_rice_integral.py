@@ -45,7 +45,7 @@ from dataclasses import dataclass
 
 import mpmath
 
-from rmtheory.params import Integer
+from rmtheory.params import Integer, SolverError
 
 __all__ = ["log_potential", "log_potential_derivative", "top_eigenvalue_rate", "complexity",
            "typical_shift", "threshold_energy", "KacRice", "DPS"]
@@ -128,9 +128,10 @@ def _decreasing_root(f, hi, lo_step=1):
     while f(lo) <= 0:
         step *= 2
         lo = hi - step
-        if step > 1e6:  # pragma: no cover - a concave G_k always turns
-            raise ArithmeticError("no sign change of the derivative below the bound; "
-                                  "the covariance is outside the model's assumptions")
+        if step > 1e6 * (1 + abs(hi)):  # pragma: no cover - a concave G_k always turns
+            raise SolverError(f"Kac-Rice variational problem: no sign change of the derivative within "
+                              f"{float(step):.3g} below {float(hi):.6g}; the covariance is outside the model's "
+                              "assumptions (ν(1), ν'(1), ν''(1) > 0 with ν'' ≥ ν' − ν'²/ν)")
     return mpmath.findroot(f, (lo, hi), solver="anderson", verify=False)
 
 
@@ -144,6 +145,9 @@ def _decreasing_root_anywhere(f, guess):
     while f(hi) >= 0:
         step *= 2
         hi = guess + step
+        if step > 1e6 * (1 + abs(guess)):  # pragma: no cover - the derivative of a concave G decreases
+            raise SolverError(f"Kac-Rice variational problem: no sign change of the derivative within "
+                              f"{float(step):.3g} above {float(guess):.6g}")
     return mpmath.findroot(f, (guess, hi), solver="anderson", verify=False)
 
 
@@ -194,7 +198,11 @@ class KacRice:
             return x
         d = lambda x: self._inner_derivative(x, v)
         if self.index is not None:
-            return mpmath.mpf(-2) if d(-2) >= 0 else _decreasing_root(d, mpmath.mpf(-2))
+            if d(-2) >= 0:
+                return mpmath.mpf(-2)
+            # the root lies below −2 and within O(1) of c v (the potential's pull Ω' ~ 1/x is small
+            # far out): bracket from there, not from −2 (c v ~ −1e50 for a model of ν(1) ~ 1e−100)
+            return _decreasing_root_anywhere(d, min(self.c * v, mpmath.mpf(-2)))
         return _decreasing_root_anywhere(d, self.c * v)
 
     def local(self, v):
@@ -221,9 +229,20 @@ class KacRice:
         u = mpmath.mpf(u)
         if self.alpha == 0 and self.index is not None:
             u = min(u, -2 / self.c)  # finite index needs the whole bulk above zero
-        if self.local_derivative(u) >= 0:
+        f = self.local_derivative
+        if f(u) >= 0:
             return u
-        return _decreasing_root(self.local_derivative, u)
+        # G_k is concave, so the maximizer over (−∞, u] is its unconstrained one, which sits at energies
+        # of order one: bracket it from there (from u = 1e100 doubling steps took minutes)
+        start = min(u, mpmath.mpf(0))
+        if f(start) < 0:
+            return _decreasing_root(f, start)
+        step = mpmath.mpf(1)
+        lo, hi = start, min(start + step, u)
+        while f(hi) >= 0:
+            step *= 2
+            lo, hi = hi, min(start + step, u)
+        return mpmath.findroot(f, (lo, hi), solver="anderson", verify=False)
 
     def complexity(self, u, cumulative=True):
         if not cumulative:

@@ -47,12 +47,15 @@ import numpy as np
 from rmtheory.kacrice import closed_form
 from rmtheory.kacrice import kac_rice_integral as _kr
 from rmtheory.kacrice import thresholds as _thresholds
-from rmtheory.params import Integer, OneOf, ParameterError, Real, check
+from rmtheory.params import MAGNITUDE, Integer, OneOf, ParameterError, Real, check
 
 __all__ = ["SphericalSpinGlass"]
 
 _DEGREE = Integer(2, None)
-_WEIGHT = Real(0, None)
+#: a_p² is a variance: [0, 1e100] like every scale in the library (0 drops the term)
+_WEIGHT = Real(0, MAGNITUDE)
+#: energies per spin: locations, [-1e100, 1e100] (beyond, u² overflows a float)
+_ENERGY = Real(-MAGNITUDE, MAGNITUDE)
 _INDEX = Integer(0, None)
 _METHOD = OneOf(("auto", "closed", "integral"))
 #: digits the integral route carries when a float answer is asked for (``dps=None``)
@@ -70,8 +73,9 @@ def _check_u(u):
     arr = arr.astype(float)
     if arr.size == 0:
         raise ParameterError("u", u, "(-inf, inf)", "need at least one energy")
-    if not np.all(np.isfinite(arr)):
-        raise ParameterError("u", float(arr[~np.isfinite(arr)].ravel()[0]), "(-inf, inf)")
+    bad = ~(np.abs(arr) <= MAGNITUDE)
+    if bad.any():
+        raise ParameterError("u", float(arr[bad].ravel()[0]), _ENERGY.describe())
     return arr
 
 
@@ -233,7 +237,15 @@ class SphericalSpinGlass:
             with mpmath.workdps(dps):
                 v = mpmath.mpf(u) / mpmath.sqrt(mpmath.mpf(self.covariance[0]))
             return closed_form.complexity(v, self.p, index, cumulative, dps)
-        return _kr.complexity(*self.covariance, u, index, cumulative, dps)
+        nu, d, dd = self.covariance
+        if nu == 1.0:
+            return _kr.complexity(nu, d, dd, u, index, cumulative, dps)
+        # ν → cν scales energies by √c and leaves the complexity unchanged: solve at ν(1) = 1, where the
+        # variational problem is of order one (weights of 1e-100 left it without a bracket)
+        with mpmath.workdps(dps + _kr.GUARD_DIGITS):
+            c = mpmath.mpf(nu)
+            v = mpmath.mpf(u) / mpmath.sqrt(c)
+            return _kr.complexity(1, mpmath.mpf(d) / c, mpmath.mpf(dd) / c, v, index, cumulative, dps)
 
     def total_complexity(self) -> float:
         """lim (1/N) ln E[all critical points] = ½ ln(ν''(1)/ν'(1)) (AB 2013; ½ ln(p−1) when pure)."""

@@ -155,10 +155,14 @@ def test_one_term_mixture_is_a_rescaled_pure_model():
 
 
 @pytest.mark.slow
-def test_mixed_scaling_invariance():
-    a, b = SphericalSpinGlass(mixture={3: 0.5, 4: 0.5}), SphericalSpinGlass(mixture={3: 2.0, 4: 2.0})
+@pytest.mark.parametrize("c", [4.0, 1e-100, 1e6])
+def test_mixed_scaling_invariance(c):
+    """ν → cν scales energies by √c and leaves Θ unchanged (H → √c H); at c = 1e-100 the variational
+    problem once raised ArithmeticError (now solved at ν(1) = 1)."""
+    a, b = SphericalSpinGlass(mixture={3: 0.5, 4: 0.5}), SphericalSpinGlass(mixture={3: 0.5 * c, 4: 0.5 * c})
     for index, u in [(None, -1.7), (0, -1.75), (1, -2.0)]:
-        assert abs(float(a.complexity(u, index)) - float(b.complexity(2 * u, index))) < 1e-13
+        assert float(b.complexity(math.sqrt(c) * u, index)) == pytest.approx(
+            float(a.complexity(u, index)), rel=1e-12, abs=1e-13)
 
 
 @pytest.mark.slow
@@ -194,3 +198,17 @@ def test_mixed_minima_keep_growing_above_the_threshold():
     below, above, far = (float(m.complexity(x, 0)) for x in (-e, -e + 0.02, 0.0))
     assert below < above and abs(far - above) < 1e-12  # peak between −E_∞ and −E_∞ + 0.02
     assert float(m.complexity(-e + 0.02, 0, cumulative=False)) > float(m.complexity(-e, 0, cumulative=False))
+
+
+# ---------------------------------------------------------------------------------------------------
+# far energies: u = 1e10 once ran out of bracket, u = 1e100 took minutes
+
+
+def test_mixed_complexity_at_far_energies():
+    """Cumulative Θ(u) above every critical value is the total complexity ½ ln(ν''/ν') (AB 2013);
+    far below, the local complexity is −u²/(2ν(1)) to leading order (the Gaussian energy term)."""
+    m = SphericalSpinGlass(mixture={3: 2.0, 4: 1.0})
+    for u in (1e10, 1e100):
+        assert float(m.complexity(u)) == pytest.approx(m.total_complexity(), rel=1e-12)
+    for u in (-1e10, -1e100):
+        assert float(m.complexity(u, cumulative=False)) == pytest.approx(-u * u / 6.0, rel=1e-6)

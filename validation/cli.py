@@ -78,8 +78,9 @@ def register(sub) -> None:
     p.add_argument("--threads", type=_positive_int("--threads"), default=1, metavar="T",
                    help="torch threads per run (1 to the CPU cores, default 1; use --workers for more cores)")
     p.add_argument("--run-timeout", type=float, metavar="S",
-                   help="seconds a run may take before it is recorded as an error (local runs; "
-                        "default: the suite's run_timeout, else none)")
+                   help="seconds of CPU time a run may use (wall-clock net: 10 times that); a run over it is "
+                        "retried once, then recorded as an error (local runs; default: the suite's "
+                        "run_timeout, else none)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.add_argument("--no-report", action="store_true", help="write records only (no report/figures)")
     p.add_argument("--list", action="store_true", help="list the built-in suites and the experiments")

@@ -6,7 +6,7 @@ Format (every key optional except each experiment's ``name``)::
     name = "my-suite"                 # default: the file's stem
     description = "what it is for"
     seeds = [0, 1]                    # default seeds of every experiment (default [0])
-    run_timeout = 120                 # seconds a run may take before it is ended as an error
+    run_timeout = 120                 # CPU seconds a run may use (wall net 10×); retried once, then an error
                                       # (local runs; default: no limit)
 
     [[experiment]]

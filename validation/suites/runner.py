@@ -12,9 +12,12 @@
    ``dask worker`` or dask-jobqueue) — and writes each record as soon as its run ends;
 4. writes the report (:mod:`.report`) from the stored records.
 
-Time limits: a suite's ``run_timeout`` (or ``--run-timeout``) ends a local run that takes longer
-with an ``error`` record saying so, so one slow or stuck run cannot hold a suite hostage; on Dask
-the limit is not applied (tasks run in worker threads, which cannot be interrupted safely).
+Time limits: a suite's ``run_timeout`` (or ``--run-timeout``) is a budget of CPU time per local run,
+with a wall-clock safety net of :data:`~validation.experiments.runs.WALL_FACTOR` times it; a run over
+either is run once more, and only a second time-out makes an ``error`` record saying so — one slow or
+stuck run cannot hold a suite hostage, and a loaded machine (which stretches wall time, not CPU time)
+does not change a verdict. On Dask the limit is not applied (tasks run in worker threads, which
+cannot be interrupted safely).
 
 Exit status (:attr:`RunSummary.exit_status`, what ``rmtheory validate`` returns): 1 when any run of
 the suite is ``error`` or ``diverged`` (:data:`~validation.experiments.runs.FAILING`: a measurement

@@ -137,15 +137,28 @@ def test_progress_lines_when_not_a_terminal(tmp_path, write_suite):
     assert lines[0].split()[1] == suite.tasks[1].id and lines[0].split()[2] == "pass"
 
 
-def test_a_run_over_its_time_limit_is_recorded_as_an_error(tmp_path):
+def test_a_run_over_its_cpu_time_limit_is_retried_once_then_recorded_as_an_error(tmp_path):
+    """The limit counts CPU time, not wall time: 1 s of waiting passes a 0.3 s limit (so does a run
+    slowed down by other jobs on the machine), 5 s of computing does not, on either attempt."""
     suite = parse_suite('[suite]\nrun_timeout = 0.3\n[[experiment]]\nname = "selfcheck"\n'
-                        'grid = { sleep = [0.0, 5.0] }')
+                        'grid = { sleep = [1.0], busy = [0.0, 5.0] }')
     t0 = time.perf_counter()
     summary = run_suite(suite, tmp_path, progress=False, report=False)
-    assert time.perf_counter() - t0 < 4.0
+    assert time.perf_counter() - t0 < 6.0   # 1 s asleep + two attempts cut at 0.3 s CPU each
     assert summary.statuses == {"pass": 1, "error": 1}
-    df = _frame(tmp_path)
-    assert df[df.status == "error"].error.iloc[0].startswith("RunTimeout: the run exceeded its time limit of 0.3 s")
+    error = _frame(tmp_path).set_index("status").error["error"]
+    assert error.startswith("RunTimeout: the run exceeded its time limit of 0.3 s of CPU time; "
+                            "the first attempt timed out too"), error
+
+
+def test_a_run_that_waits_past_the_wall_clock_net_is_ended(tmp_path):
+    suite = parse_suite('[suite]\nrun_timeout = 0.1\n[[experiment]]\nname = "selfcheck"\n'
+                        'grid = { sleep = [5.0] }')
+    t0 = time.perf_counter()
+    summary = run_suite(suite, tmp_path, progress=False, report=False)
+    assert time.perf_counter() - t0 < 4.5   # two attempts of 10 × 0.1 s
+    assert summary.statuses == {"error": 1}
+    assert "wall-clock safety net of 1 s (10 × its CPU-time limit of 0.1 s)" in _frame(tmp_path).error.iloc[0]
 
 
 def test_existing_cluster_by_scheduler_address(tmp_path):

@@ -11,7 +11,14 @@ p-value at a level (``passed`` is kept for verdicts already judged against a thr
 validation check's).
 """
 
-from rmtheory.stats.calibration import Calibration, ControlOutcome, calibrate, control_outcomes, power
+from rmtheory.stats.calibration import (
+    Calibration,
+    ControlOutcome,
+    calibrate,
+    calibrate_joint,
+    control_outcomes,
+    power,
+)
 from rmtheory.stats.goodness_of_fit import (
     TestResult,
     ks_test,
@@ -27,7 +34,7 @@ from rmtheory.stats.spacing import (
 )
 
 __all__ = [
-    "Calibration", "ControlOutcome", "calibrate", "control_outcomes", "power",
+    "Calibration", "ControlOutcome", "calibrate", "calibrate_joint", "control_outcomes", "power",
     "TestResult", "ks_test", "ks_two_sample", "wasserstein1", "wasserstein1_two_sample",
     "spacing_ratios", "spacing_ratio_mean", "spacing_ratio_density", "SPACING_RATIO_MEAN",
 ]

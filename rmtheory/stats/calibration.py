@@ -51,7 +51,7 @@ from scipy import stats as _st
 
 from rmtheory.params import Integer, ParameterError, Real, check
 
-__all__ = ["Calibration", "ControlOutcome", "calibrate", "control_outcomes", "power", "STATISTICS",
+__all__ = ["Calibration", "ControlOutcome", "calibrate", "calibrate_joint", "control_outcomes", "power", "STATISTICS",
            "default_draws", "clear_cache"]
 
 
@@ -157,20 +157,8 @@ def _quantile_interval(null: np.ndarray, q: float) -> tuple[float, float]:
     return float(null[max(lo - 1, 0)]), float(null[min(hi, m - 1)])
 
 
-def calibrate(law, n: int, statistic="ks", *, level: float = 0.01, draws: int | None = None, rng=0,
-              sampler: Callable | None = None, sampler_key=None, two_sided: bool | None = None) -> Calibration:
-    """The null distribution of ``statistic`` for n eigenvalues of the law's model, and its thresholds.
-
-    ``statistic`` is a name of :data:`STATISTICS` or a callable ``(eigenvalues, law) -> float``
-    (then give ``two_sided``). ``sampler(n, rng) -> eigenvalues`` replaces ``law.sample`` when the
-    run's matrix has shapes the law's model does not reproduce at size n; pass ``sampler_key`` (any
-    hashable naming those shapes) to cache it. ``rng`` is an integer seed, so a calibration is
-    reproducible and cacheable. Method: module docstring.
-    """
-    n = check("n", n, Integer(2, 10**6))
-    level = check("level", level, Real(0.0, 0.5, low_open=True, high_open=True))
-    draws = default_draws(level) if draws is None else check("draws", draws, Integer(20, 10**7))
-    rng = check("rng", rng, Integer(0, None))
+def _statistic(statistic, two_sided):
+    """(name, function, two-sided) of a statistic given by name or as a callable."""
     if isinstance(statistic, str):
         if statistic not in STATISTICS:
             raise ParameterError("statistic", statistic, f"one of {sorted(STATISTICS)} or a callable")
@@ -183,36 +171,68 @@ def calibrate(law, n: int, statistic="ks", *, level: float = 0.01, draws: int | 
     sided = default_sided if two_sided is None else bool(two_sided)
     if sided is None:
         raise ParameterError("two_sided", two_sided, "True or False for a custom statistic")
+    return name, function, sided
+
+
+def calibrate(law, n: int, statistic="ks", *, level: float = 0.01, draws: int | None = None, rng=0,
+              sampler: Callable | None = None, sampler_key=None, two_sided: bool | None = None) -> Calibration:
+    """The null distribution of ``statistic`` for n eigenvalues of the law's model, and its thresholds.
+
+    ``statistic`` is a name of :data:`STATISTICS` or a callable ``(eigenvalues, law) -> float``
+    (then give ``two_sided``). ``sampler(n, rng) -> eigenvalues`` replaces ``law.sample`` when the
+    run's matrix has shapes the law's model does not reproduce at size n (e.g. eigenvalues pooled
+    from several matrices); pass ``sampler_key`` (any hashable naming those shapes) to cache it.
+    ``rng`` is an integer seed, so a calibration is reproducible and cacheable. Method: module
+    docstring.
+    """
+    return calibrate_joint(law, n, (statistic,), level=level, draws=draws, rng=rng, sampler=sampler,
+                           sampler_key=sampler_key, two_sided=two_sided)[0]
+
+
+def calibrate_joint(law, n: int, statistics=("ks", "top"), *, level: float = 0.01, draws: int | None = None,
+                    rng=0, sampler: Callable | None = None, sampler_key=None,
+                    two_sided: bool | None = None) -> list[Calibration]:
+    """:func:`calibrate` for several statistics from the same null matrices (one draw, several
+    statistics: the bulk KS distance and λ_max of a run cost one bootstrap). Returns one
+    :class:`Calibration` per statistic, in order."""
+    n = check("n", n, Integer(2, 10**6))
+    level = check("level", level, Real(0.0, 0.5, low_open=True, high_open=True))
+    draws = default_draws(level) if draws is None else check("draws", draws, Integer(20, 10**7))
+    rng = check("rng", rng, Integer(0, None))
+    specs = [_statistic(s, two_sided) for s in statistics]
     if level * draws < 5:
         raise ParameterError("draws", draws, f"at least {math.ceil(5 / level)} at level {level} (5 null values "
                              "beyond the threshold)")
-
-    cacheable = (sampler is None or sampler_key is not None) and isinstance(statistic, str)
-    key = (law.expression(), n, name, sided, draws, rng, sampler_key) if cacheable else None
-    null = _CACHE.get(key) if cacheable else None
-    if null is None:
+    cacheable = (sampler is None or sampler_key is not None) and all(isinstance(s, str) for s in statistics)
+    keys = [(law.expression(), n, name, sided, draws, rng, sampler_key) for name, _, sided in specs]
+    nulls = [_CACHE.get(key) for key in keys] if cacheable else [None] * len(specs)
+    if any(null is None for null in nulls):
         generator = np.random.default_rng(rng)
         draw = sampler if sampler is not None else (lambda size, g: law.sample(size, rng=g))
-        null = np.empty(draws)
+        values = np.empty((len(specs), draws))
         for i in range(draws):
             eigenvalues = np.sort(np.asarray(draw(n, generator), dtype=float))
-            null[i] = function(eigenvalues, law)
-        null = np.sort(null)
-        if not np.all(np.isfinite(null)):
+            for j, (_, function, _) in enumerate(specs):
+                values[j, i] = function(eigenvalues, law)
+        nulls = [np.sort(v) for v in values]
+        if not all(np.all(np.isfinite(null)) for null in nulls):
             raise ParameterError("law", law.expression(), "a model whose statistic is finite on every draw")
         if cacheable:
-            _CACHE[key] = null
-    if sided:
-        band = (float(np.quantile(null, level / 2)), float(np.quantile(null, 1 - level / 2)))
-        threshold, interval = band[1], _quantile_interval(null, 1 - level / 2)
-    else:
-        band, threshold = None, float(np.quantile(null, 1 - level))
-        interval = _quantile_interval(null, 1 - level)
+            _CACHE.update(zip(keys, nulls))
     source = "law.sample" if sampler is None else f"sampler {sampler_key!r}"
-    method = (f"parametric bootstrap: {draws} matrices of size {n} from {source}, "
-              f"{'two-sided band' if sided else 'upper quantile'} at level {level:g}")
-    return Calibration(name, law.expression(), n, level, draws, sided, threshold, band, interval, null,
-                       method, function, law)
+    out = []
+    for (name, function, sided), null in zip(specs, nulls):
+        if sided:
+            band = (float(np.quantile(null, level / 2)), float(np.quantile(null, 1 - level / 2)))
+            threshold, interval = band[1], _quantile_interval(null, 1 - level / 2)
+        else:
+            band, threshold = None, float(np.quantile(null, 1 - level))
+            interval = _quantile_interval(null, 1 - level)
+        method = (f"parametric bootstrap: {draws} matrices of size {n} from {source}, "
+                  f"{'two-sided band' if sided else 'upper quantile'} at level {level:g}")
+        out.append(Calibration(name, law.expression(), n, level, draws, sided, threshold, band, interval, null,
+                               method, function, law))
+    return out
 
 
 def control_outcomes(eigenvalues, controls: dict, statistic="ks", *, level: float = 0.01,

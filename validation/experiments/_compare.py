@@ -2,16 +2,28 @@
 
 Thresholds (fixed before any run, the same in every experiment that uses them):
 
-* **bulk** — one-sample Kolmogorov-Smirnov test of the bulk eigenvalues (the predicted outliers
-  removed) against the predicted law: p-value ≥ ``alpha`` = 0.01. Eigenvalues of one matrix repel,
-  so the iid KS p-value is conservative for them (:mod:`rmtheory.stats`): a rejection is meaningful.
-* **upper edge** — |λ_max(bulk) − λ₊|/λ₊ ≤ 5 n^{−2/3} for an n×n matrix: the largest bulk
-  eigenvalue fluctuates on the Tracy-Widom scale n^{−2/3} around a square-root edge (Johnstone 2001;
-  El Karoui 2007; Lee & Schnelli 2016 for deformed ensembles); five scales keep a false alarm rare
-  while still catching a wrong edge at the sizes of the ``full`` suite.
+* **bulk** — Kolmogorov-Smirnov distance D of the bulk eigenvalues (the predicted outliers removed)
+  to the predicted law, judged against a threshold *calibrated at the run's size*: the (1 − α)
+  quantile of D over :data:`CALIBRATION_DRAWS` matrices of the prediction's own random-matrix model
+  at the same size (and pooled and trimmed the same way), a parametric bootstrap
+  (:mod:`rmtheory.stats.calibration`). Eigenvalues of one matrix repel, so D fluctuates like
+  log n / n, not n^{−1/2}: the iid KS p-value (kept in the note) passes predictions off by 0.1 in
+  cdf at n = 200, the calibrated threshold does not.
+* **upper edge** — λ_max of the bulk within the [α/2, 1 − α/2] band of λ_max over the same null
+  matrices: the model's own finite-n edge (Tracy-Widom centring and scale included, whatever the
+  law), not the n → ∞ edge ± a multiple of n^{−2/3}.
+* **controls** — the same two checks run against the fixed nearby wrong predictions of
+  :data:`CONTROL_SCALES` (the law scaled by 0.9, 0.95, 1.05, 1.1: its scale parameter moved by ±5 %
+  and ±10 %). KS and the band are scale-equivariant, so a scaled law's null is the scaled null: the
+  controls cost one statistic each. The record states each control's verdict and the check's power
+  (the fraction rejected); a check that rejects few says it cannot resolve the prediction at that
+  size.
 * **outliers** — each predicted outlier λ_k vs the k-th largest eigenvalue outside the bulk:
   |λ̂_k − λ_k|/λ_k ≤ 5 n^{−1/2}: separated outliers fluctuate on the n^{−1/2} scale (Paul 2007;
   Benaych-Georges & Nadakuditi 2011).
+
+``calibrated=False`` gives the uncalibrated checks (iid KS p-value ≥ α; relative edge error
+≤ 5 n^{−2/3}), kept for callers without a sampler of the law's model.
 """
 
 from __future__ import annotations
@@ -22,10 +34,15 @@ import rmtheory as rmt
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check
 
-__all__ = ["EDGE_FACTOR", "OUTLIER_FACTOR", "spectral_checks", "spectrum_panel", "prediction_summary"]
+__all__ = ["EDGE_FACTOR", "OUTLIER_FACTOR", "CONTROL_SCALES", "CALIBRATION_DRAWS", "spectral_checks",
+           "spectrum_panel", "prediction_summary"]
 
 EDGE_FACTOR = 5.0
 OUTLIER_FACTOR = 5.0
+#: the nearby wrong predictions, fixed before any run: the predicted law scaled by these factors
+CONTROL_SCALES = (0.9, 0.95, 1.05, 1.1)
+#: null matrices per calibration: at α = 0.01, five null values beyond the threshold
+CALIBRATION_DRAWS = 500
 
 
 def _outliers_above(prediction) -> list[float]:
@@ -37,12 +54,15 @@ def _outliers_above(prediction) -> list[float]:
     return sorted(locs, reverse=True)
 
 
-def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None,
-                    law=None) -> tuple[list, np.ndarray, dict]:
+def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None, law=None, *,
+                    matrices: int = 1, calibrated: bool = True,
+                    draws: int = CALIBRATION_DRAWS) -> tuple[list, np.ndarray, dict]:
     """Checks of measured eigenvalues ``lam`` against a :class:`rmtheory.predict.Prediction`
     (or a bare ``law``): bulk KS, upper edge, outliers above the bulk. Returns (checks, bulk, info).
 
-    Only the law's continuous part is tested by the edge check; atoms are part of the KS law.
+    ``n`` is the size of one measured matrix and ``matrices`` how many were pooled into ``lam``
+    (``n × matrices`` eigenvalues); the null matrices are drawn the same way. Only the law's
+    continuous part is tested by the edge check; atoms are part of the KS law.
     """
     lam = np.sort(np.asarray(lam, dtype=float))
     n = lam.size if n is None else n
@@ -52,16 +72,21 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None,
     bulk = lam[: lam.size - k] if k else lam
     checks = []
     ks = rmt.stats.ks_test(bulk, law)
-    checks.append(Check("bulk", "KS p-value", ks.pvalue, low=alpha, sample_size=bulk.size,
-                        note=f"KS statistic {ks.statistic:.4f}"
-                        + (f"; top {k} predicted outliers removed" if k else "")))
-    info = {"ks_statistic": ks.statistic, "wasserstein1": rmt.stats.wasserstein1(bulk, law).statistic}
-    if law.support:
-        upper = float(max(b for _, b in law.support))
-        err = abs(bulk[-1] - upper) / abs(upper)
-        checks.append(Check("upper edge", "relative edge error |λ_max(bulk) − λ₊|/λ₊", err,
-                            high=EDGE_FACTOR * n ** (-2.0 / 3.0), sample_size=1, prediction=upper,
-                            measured=float(bulk[-1])))
+    info = {"ks_statistic": ks.statistic, "ks_iid_pvalue": ks.pvalue,
+            "wasserstein1": rmt.stats.wasserstein1(bulk, law).statistic}
+    upper = float(max(b for _, b in law.support)) if law.support else None
+    removed = f"; top {k} predicted outliers removed" if k else ""
+    if calibrated:
+        checks += _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, removed, info)
+    else:
+        checks.append(Check("bulk", "KS p-value", ks.pvalue, low=alpha, sample_size=bulk.size,
+                            note=f"KS statistic {ks.statistic:.4f}" + removed))
+        if upper is not None:
+            err = abs(bulk[-1] - upper) / abs(upper)
+            checks.append(Check("upper edge", "relative edge error |λ_max(bulk) − λ₊|/λ₊", err,
+                                high=EDGE_FACTOR * n ** (-2.0 / 3.0), sample_size=1, prediction=upper,
+                                measured=float(bulk[-1])))
+    if upper is not None:
         info["edge"] = upper
     for i, loc in enumerate(outs):
         got = float(lam[lam.size - 1 - i])
@@ -70,6 +95,47 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None,
     info["outliers_predicted"] = outs
     info["top_eigenvalues"] = lam[::-1][: max(k + 3, 3)].tolist()
     return checks, bulk, info
+
+
+def _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, removed, info) -> list:
+    """The bulk and edge checks with thresholds from the law's own model at this size, and the
+    controls (module docstring)."""
+    from rmtheory.stats.calibration import calibrate_joint
+
+    def sampler(_, rng):
+        pooled = np.sort(np.concatenate([law.sample(n, rng=rng) for _ in range(matrices)]))
+        return pooled[: pooled.size - k] if k else pooled
+
+    statistics = ("ks", "top") if upper is not None else ("ks",)
+    cals = calibrate_joint(law, bulk.size, statistics, level=alpha, draws=draws, rng=0, sampler=sampler,
+                           sampler_key=("spectral_checks", n, matrices, k))
+    cal_ks = cals[0]
+    controls = []
+    for scale in CONTROL_SCALES:
+        d = rmt.stats.ks_test(bulk / scale, law).statistic   # = D(bulk, scale · law)
+        row = {"control": f"law × {scale:g}", "ks": d, "bulk_rejected": bool(cal_ks.rejects(d))}
+        if upper is not None:
+            row["edge_rejected"] = bool(cals[1].rejects(bulk[-1] / scale))
+        row["rejected"] = row["bulk_rejected"] or row.get("edge_rejected", False)
+        controls.append(row)
+    rejected = sum(r["rejected"] for r in controls)
+    info.update(calibration={c.statistic: c.summary() for c in cals}, controls=controls,
+                power=rejected / len(controls))
+    verdict = (f"controls rejected {rejected}/{len(controls)} (law × {', '.join(f'{s:g}' for s in CONTROL_SCALES)})"
+               + ("" if rejected >= len(controls) / 2 else ": this size cannot resolve a ±10 % error"))
+    lo, hi = cal_ks.threshold_interval
+    checks = [Check("bulk", "KS distance, threshold calibrated at this size", ks.statistic, high=cal_ks.threshold,
+                    sample_size=bulk.size,
+                    note=(f"{cal_ks.method} (threshold 95 % interval [{lo:.3g}, {hi:.3g}]); iid KS p-value "
+                          f"{ks.pvalue:.3g}{removed}; {verdict}"))]
+    if upper is not None:
+        band = cals[1].band
+        err = abs(bulk[-1] - upper) / abs(upper)
+        checks.append(Check("upper edge", "λ_max(bulk), band calibrated at this size", float(bulk[-1]),
+                            low=band[0], high=band[1], sample_size=1, prediction=upper, measured=float(bulk[-1]),
+                            note=(f"λ_max of the law's model at this size, {cals[1].draws} draws; predicted is "
+                                  f"the n → ∞ edge; relative distance to it {err:.3g}")))
+    return checks
 
 
 def spectrum_panel(lam, prediction, title, law=None, bins=60) -> dict:

@@ -85,7 +85,7 @@ def run(ctx, p):
     lam = np.sort(np.concatenate([
         jacobian_spectrum(p.N, p.L, p.activation, p.weights, p.sigma_w, p.sigma_b, q_star,
                           ctx.seed * 1000 + i, ctx.device) for i in range(p.networks)]))
-    checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha, n=p.N)
+    checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha, n=p.N, matrices=p.networks)
     finite = _finite_width_edge(pred.law, p.N)
     if finite:
         # not a second threshold: the record says where the finite-N theory puts λ_max, so an edge

@@ -13,10 +13,18 @@ Prediction: ``rmtheory.predict.ggn(width=N, depth=1, d=d, P=P, activation=φ)`` 
 mean, a generalized Marchenko-Pastur law), plus the rank-one outlier of a non-centred φ.
 
 Checks (fixed before any run): the shared bulk KS, upper-edge and outlier thresholds of
-:mod:`._compare`, and the GGN-product consistency ≤ 1e-10 (relative). The theory neglects the
-first-layer block's fluctuation (operator norm O(n^-1/2)); where P > d it smears the eigenvalue
-cluster near κ and the KS check is expected to fail at moderate n (benchmarks/ntk_monte_carlo.py
-measures D ∝ P^-1/2 there); the built-in suites use P < d, the usual NTK regime.
+:mod:`._compare` (calibrated at the run's size on the law's exact matrix model K̃), and the
+GGN-product consistency ≤ 1e-10 (relative).
+
+Finding: the theory neglects the first-layer block's fluctuation, of operator norm O(n^-1/2), and the
+calibrated check resolves it. With d = width = 2P (measured with this experiment, seed 0): ReLU
+D = 0.057, 0.043, 0.032 at P = 60, 150, 400 against calibrated 1 % thresholds 0.062, 0.028, 0.011
+(a fail at every size: at P = 60 by λ_max above its band, from P = 150 by both); tanh D = 0.038,
+0.020, 0.014 against 0.052, 0.024, 0.010 (a fail at P = 400). D falls slowly (about P^-0.3 for ReLU,
+P^-0.5 for tanh), consistent with the leading-order law being right in the limit, while the exact model's own
+fluctuation falls like log P / P, so past a size each activation fails: the record shows the next
+order of the theory, not a wrong limit. Where P > d the remainder also smears
+the cluster near κ (benchmarks/ntk_monte_carlo.py measures D ∝ P^-1/2 there).
 """
 
 from __future__ import annotations
@@ -68,6 +76,11 @@ def run(ctx, p):
     consistency = float(torch.linalg.norm(op.matmat(V) - expected) / torch.linalg.norm(expected))
 
     checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha)
+    note = ""
+    if not all(c.passed for c in checks if c.name in ("bulk", "upper edge")):
+        note = ("the calibrated checks resolve the O(n^-1/2) first-layer remainder the leading-order law "
+                "neglects (module docstring: D falls like P^-0.3 to P^-0.5, the exact model's threshold "
+                "like log P / P)")
     checks.append(Check("measurement", "relative error of GGN products vs Jᵀ J v/P", consistency, high=1e-10,
                         sample_size=2, note="curvature engine vs the autodiff Jacobian"))
     j_first = jac["W"].reshape(p.P, -1)
@@ -75,4 +88,4 @@ def run(ctx, p):
     panel = _compare.spectrum_panel(lam, pred, f"NTK Gram J Jᵀ, d={p.d}, N={p.width}, P={p.P}, {p.activation}")
     info.update(parameters=int(J.shape[1]), first_layer_trace_share=first_layer)
     return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),
-                   figure={"panels": [panel]})
+                   figure={"panels": [panel]}, note=note)

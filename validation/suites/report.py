@@ -106,6 +106,17 @@ def _fmt(v) -> str:
     return str(v)
 
 
+def _power(measured) -> str:
+    """"r/k" of the controls a run's calibrated checks rejected (:mod:`validation.experiments._compare`)."""
+    try:
+        controls = json.loads(measured).get("controls") if isinstance(measured, str) else None
+    except (ValueError, AttributeError):
+        controls = None
+    if not controls:
+        return "—"
+    return f"{sum(bool(c.get('rejected')) for c in controls)}/{len(controls)}"
+
+
 def _short_params(params: str, limit: int = 70) -> str:
     try:
         d = json.loads(params)
@@ -160,8 +171,12 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
                   "exits with status 1 while one remains.", ""]
     if not have_mpl:
         lines += ["*Figures not drawn: matplotlib is not installed (pip install -e \".[figures]\").*", ""]
-    lines += ["| # | experiment | parameters | seed | status | checks | time (s) |",
-              "|---|---|---|---|---|---|---|"]
+    lines += ["The **power** column: of the fixed nearby wrong predictions a run's calibrated checks were also "
+              "judged against (the law scaled by 0.9, 0.95, 1.05, 1.1), the fraction they rejected; low power "
+              "means the run's size cannot tell the prediction from a ±10 % error (— : the run has no "
+              "calibrated check).", ""]
+    lines += ["| # | experiment | parameters | seed | status | checks | power | time (s) |",
+              "|---|---|---|---|---|---|---|---|"]
     for rid, g in runs:
         first = g.iloc[0]
         checks = "; ".join(
@@ -169,7 +184,7 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
             for c in g.itertuples() if isinstance(c.check, str))
         lines.append(f"| {first.number} | [{first.experiment}](#{rid}) | {_md(_short_params(first.params))} "
                      f"| {first.seed} | **{first.status}** | {_md(checks or first.error or '')} "
-                     f"| {first.wall_s:.1f} |")
+                     f"| {_power(first.run_measured)} | {first.wall_s:.1f} |")
     if wanted is not None:
         missing = [t for t in suite.tasks if t.id not in {r for r, _ in runs}]
         if missing:

@@ -117,13 +117,30 @@ def _power(measured) -> str:
     return f"{sum(bool(c.get('rejected')) for c in controls)}/{len(controls)}"
 
 
-def _short_params(params: str, limit: int = 70) -> str:
+def _short_params(params: str, limit: int = 70, first=()) -> str:
+    """``k=v, …`` cut at ``limit`` characters, the keys in ``first`` (those that tell an experiment's
+    runs apart) leading, so a cut never hides them."""
     try:
         d = json.loads(params)
     except (TypeError, ValueError):
         return ""
-    text = ", ".join(f"{k}={v}" for k, v in d.items() if v is not None)
+    keys = [k for k in d if k in first] + [k for k in d if k not in first]
+    text = ", ".join(f"{k}={d[k]}" for k in keys if d[k] is not None)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _varying_params(runs) -> dict:
+    """experiment → the parameter names whose values differ among its runs."""
+    values: dict = {}
+    for _, g in runs:
+        first = g.iloc[0]
+        try:
+            params = json.loads(first.params)
+        except (TypeError, ValueError):
+            continue
+        for k, v in params.items():
+            values.setdefault(first.experiment, {}).setdefault(k, set()).add(json.dumps(v, sort_keys=True))
+    return {exp: {k for k, seen in keys.items() if len(seen) > 1} for exp, keys in values.items()}
 
 
 def _md(text) -> str:
@@ -177,12 +194,14 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
               "calibrated check).", ""]
     lines += ["| # | experiment | parameters | seed | status | checks | power | time (s) |",
               "|---|---|---|---|---|---|---|---|"]
+    varying = _varying_params(runs)
     for rid, g in runs:
         first = g.iloc[0]
         checks = "; ".join(
             f"{c.check}: {_fmt(c.value)} {c.threshold} → {'pass' if c.passed else 'FAIL'}"
             for c in g.itertuples() if isinstance(c.check, str))
-        lines.append(f"| {first.number} | [{first.experiment}](#{rid}) | {_md(_short_params(first.params))} "
+        lines.append(f"| {first.number} | [{first.experiment}](#{rid}) | "
+                     f"{_md(_short_params(first.params, first=varying.get(first.experiment, ())))} "
                      f"| {first.seed} | **{first.status}** | {_md(checks or first.error or '')} "
                      f"| {_power(first.run_measured)} | {first.wall_s:.1f} |")
     if wanted is not None:

@@ -304,9 +304,28 @@ class DeepJacobian(InverseFunctionLaw):
     def _sample(self, n, rng):
         """Eigenvalues of J Jᵀ for one network of width n, through a real forward pass when the law
         was built from an activation (``deep_jacobian``), else with D² drawn iid from the t-law."""
+        return self._product(n, rng, through_network=self._network is not None)
+
+    def model_sample(self, n, rng=None):
+        """Eigenvalues of one n×n matrix of the law's own model, whatever it was built from: L layers
+        W_l with D_l² drawn iid from the t-law, independent of W — the model of which this law is the
+        exact n → ∞ limit (PSG 2018, §2), with none of a real network's finite-n correlations between
+        D and W. The null model of a calibrated check (:mod:`rmtheory.stats.calibration`).
+
+        Example::
+
+            >>> import rmtheory as rmt
+            >>> law = rmt.predict.deep_jacobian(2, "tanh", sigma_w=1.05, sigma_b=0.05).law
+            >>> law.model_sample(50, rng=0).shape
+            (50,)
+        """
+        n = check("n", n, Integer(1, None))
+        return np.sort(self._product(n, np.random.default_rng(rng), through_network=False))
+
+    def _product(self, n, rng, through_network):
         L = self.depth
         sw = math.sqrt(self.sigma_w2)
-        if self._network is not None:
+        if through_network:
             act, sb, q_star = self._network
             q_in = 1.0 if not (q_star > 0) else q_star
             x = rng.standard_normal(n) * math.sqrt(max((q_in - sb * sb) / self.sigma_w2, 1e-12))
@@ -317,7 +336,7 @@ class DeepJacobian(InverseFunctionLaw):
             else:
                 from rmtheory.free.convolution import haar_orthogonal
                 W = sw * haar_orthogonal(n, rng)
-            if self._network is not None:
+            if through_network:
                 h = W @ x + sb * rng.standard_normal(n)
                 d = act.derivative(h)
                 x = act(h)

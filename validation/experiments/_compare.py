@@ -55,14 +55,17 @@ def _outliers_above(prediction) -> list[float]:
 
 
 def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None, law=None, *,
-                    matrices: int = 1, calibrated: bool = True,
-                    draws: int = CALIBRATION_DRAWS) -> tuple[list, np.ndarray, dict]:
+                    matrices: int = 1, calibrated: bool = True, draws: int = CALIBRATION_DRAWS,
+                    null_model=None) -> tuple[list, np.ndarray, dict]:
     """Checks of measured eigenvalues ``lam`` against a :class:`rmtheory.predict.Prediction`
     (or a bare ``law``): bulk KS, upper edge, outliers above the bulk. Returns (checks, bulk, info).
 
     ``n`` is the size of one measured matrix and ``matrices`` how many were pooled into ``lam``
     (``n × matrices`` eigenvalues); the null matrices are drawn the same way. Only the law's
-    continuous part is tested by the edge check; atoms are part of the KS law.
+    continuous part is tested by the edge check; atoms are part of the KS law. ``null_model(n, rng)``
+    draws one n×n matrix's eigenvalues of the law's own model when ``law.sample`` is something else
+    (e.g. a real network, whose finite-n effects the law does not claim): the null must be the
+    prediction's model, or the check tests the measurement against itself.
     """
     lam = np.sort(np.asarray(lam, dtype=float))
     n = lam.size if n is None else n
@@ -77,7 +80,8 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None, 
     upper = float(max(b for _, b in law.support)) if law.support else None
     removed = f"; top {k} predicted outliers removed" if k else ""
     if calibrated:
-        checks += _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, removed, info)
+        checks += _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, removed, info,
+                                     null_model)
     else:
         checks.append(Check("bulk", "KS p-value", ks.pvalue, low=alpha, sample_size=bulk.size,
                             note=f"KS statistic {ks.statistic:.4f}" + removed))
@@ -97,18 +101,20 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None, 
     return checks, bulk, info
 
 
-def _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, removed, info) -> list:
+def _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, removed, info, null_model) -> list:
     """The bulk and edge checks with thresholds from the law's own model at this size, and the
     controls (module docstring)."""
     from rmtheory.stats.calibration import calibrate_joint
 
+    draw = null_model if null_model is not None else (lambda size, rng: law.sample(size, rng=rng))
+
     def sampler(_, rng):
-        pooled = np.sort(np.concatenate([law.sample(n, rng=rng) for _ in range(matrices)]))
+        pooled = np.sort(np.concatenate([draw(n, rng) for _ in range(matrices)]))
         return pooled[: pooled.size - k] if k else pooled
 
     statistics = ("ks", "top") if upper is not None else ("ks",)
     cals = calibrate_joint(law, bulk.size, statistics, level=alpha, draws=draws, rng=0, sampler=sampler,
-                           sampler_key=("spectral_checks", n, matrices, k))
+                           sampler_key=("spectral_checks", n, matrices, k, null_model is not None))
     cal_ks = cals[0]
     controls = []
     for scale in CONTROL_SCALES:

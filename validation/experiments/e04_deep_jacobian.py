@@ -12,8 +12,17 @@ Prediction: ``rmtheory.predict.deep_jacobian`` — the spectrum of J Jᵀ from t
 (Pennington, Schoenholz & Ganguli 2017, NeurIPS, §3; 2018, AISTATS) at q*, for that depth, weight
 distribution and activation.
 
-Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._compare` (the edge
-criterion uses n = N, the size of one matrix).
+Checks: bulk KS, upper edge and outliers with the shared thresholds of :mod:`._compare`, calibrated
+on the law's own model at this size (N, ``networks`` matrices pooled): L layers with D² drawn iid
+from the derivative law, independent of W (``law.model_sample``). Not on real networks: those are
+what is measured, and a null drawn from them judged the measurement against itself (power 0 for
+the orthogonal runs of ``quick``, now 1).
+
+Finding (quick suite, N = 200, two networks pooled, tanh, seed 0): every run passes but Gaussian
+L = 8, whose bulk KS distance 0.0153 is just above its calibrated 1 % threshold 0.0144 (λ_max
+within its band); L/N = 0.04 is where a real network's finite-width correlations between D and W,
+absent from the model, start to show (issue 14 measures the law failing outright by L/N = 0.2). One
+marginal 1 % rejection among the suite's ~16 such checks is also what chance alone gives often.
 """
 
 from __future__ import annotations
@@ -85,7 +94,11 @@ def run(ctx, p):
     lam = np.sort(np.concatenate([
         jacobian_spectrum(p.N, p.L, p.activation, p.weights, p.sigma_w, p.sigma_b, q_star,
                           ctx.seed * 1000 + i, ctx.device) for i in range(p.networks)]))
-    checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha, n=p.N, matrices=p.networks)
+    # the null is the law's own model (D² iid from the t-law), not law.sample's real networks: those
+    # are what is measured, and a null drawn from them would test the measurement against itself (a
+    # one-layer orthogonal law, D² W Wᵀ = D², samples its model already)
+    checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha, n=p.N, matrices=p.networks,
+                                                  null_model=getattr(pred.law, "model_sample", None))
     finite = _finite_width_edge(pred.law, p.N)
     if finite:
         # not a second threshold: the record says where the finite-N theory puts λ_max, so an edge
@@ -94,8 +107,8 @@ def run(ctx, p):
         info.update(lambda_max_tracy_widom_mean=mean, lambda_max_tracy_widom_std=std)
         for c in checks:
             if c.name == "upper edge":
-                c.note = (f"finite-N Tracy-Widom (given D) puts λ_max at {mean:.4g} ± {std:.3g}: measured is "
-                          f"{(c.measured - mean) / std:+.2f} sd from it (fluctuations of D² widen this)")
+                c.note = (f"{c.note}; finite-N Tracy-Widom (given D) puts λ_max at {mean:.4g} ± {std:.3g}: "
+                          f"measured is {(c.measured - mean) / std:+.2f} sd from it (fluctuations of D² widen this)")
     info.update(networks=p.networks, lambda_max=float(lam[-1]), mean=float(lam.mean()))
     panel = _compare.spectrum_panel(lam, pred, f"J Jᵀ, {p.weights} {p.activation}, N={p.N}, L={p.L}")
     return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),

@@ -181,13 +181,31 @@ class _PenningtonWorah(InverseFunctionLaw):
     def _sample(self, n, rng):
         """Eigenvalues of M with n1 = n: through the activation when the law was built from one,
         otherwise through the linear-plus-noise model of the module docstring."""
+        return self._gram(n, rng, through_activation=self.activation is not None)
+
+    def model_sample(self, n, rng=None):
+        """Eigenvalues of one M with n1 = n from the law's own model, whatever it was built from: the
+        linear-plus-noise features √ζ W X/√n0 + √(η − ζ) Z (Péché 2019), of which the law is the exact
+        limit, with none of a real activation's finite-n corrections. The null model of a calibrated
+        check (:mod:`rmtheory.stats.calibration`).
+
+        Example::
+
+            >>> import rmtheory as rmt
+            >>> rmt.predict.random_features_law(0.25, 0.5, 1.0, 0.6).model_sample(40, rng=0).shape
+            (40,)
+        """
+        n = check("n", n, Integer(1, None))
+        return np.sort(self._gram(n, np.random.default_rng(rng), through_activation=False))
+
+    def _gram(self, n, rng, through_activation):
         n1 = n
         n0 = max(1, int(round(n1 * self.psi)))
         m = max(1, int(round(n0 / self.phi)))
         w = rng.standard_normal((n1, n0))
         x = rng.standard_normal((n0, m))
         h = w @ x / math.sqrt(n0)
-        if self.activation is not None:
+        if through_activation:
             # the law is the bulk of the centred f (module docstring); E f would add the rank-one
             # outlier the law does not hold, so the sample is of f − E f
             from rmtheory.predict.activations import activation_moments

@@ -63,9 +63,10 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None, 
     ``n`` is the size of one measured matrix and ``matrices`` how many were pooled into ``lam``
     (``n × matrices`` eigenvalues); the null matrices are drawn the same way. Only the law's
     continuous part is tested by the edge check; atoms are part of the KS law. ``null_model(n, rng)``
-    draws one n×n matrix's eigenvalues of the law's own model when ``law.sample`` is something else
-    (e.g. a real network, whose finite-n effects the law does not claim): the null must be the
-    prediction's model, or the check tests the measurement against itself.
+    draws one n×n matrix's eigenvalues of the law's own model (default: ``law.model_sample`` where the
+    law has one, as the laws whose ``sample`` goes through a real network or activation do, else
+    ``law.sample``): the null must be the prediction's model, not the measured system, or the check
+    judges the measurement against itself.
     """
     lam = np.sort(np.asarray(lam, dtype=float))
     n = lam.size if n is None else n
@@ -106,6 +107,8 @@ def _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, remov
     controls (module docstring)."""
     from rmtheory.stats.calibration import calibrate_joint
 
+    if null_model is None:   # a law whose sample goes through a real system names its model so
+        null_model = getattr(law, "model_sample", None)
     draw = null_model if null_model is not None else (lambda size, rng: law.sample(size, rng=rng))
 
     def sampler(_, rng):

@@ -131,7 +131,7 @@ def _decreasing_root(f, hi, lo_step=1):
         if step > 1e6 * (1 + abs(hi)):  # pragma: no cover - a concave G_k always turns
             raise SolverError(f"Kac-Rice variational problem: no sign change of the derivative within "
                               f"{float(step):.3g} below {float(hi):.6g}; the covariance is outside the model's "
-                              "assumptions (ν(1), ν'(1), ν''(1) > 0 with ν'' ≥ ν' − ν'²/ν)")
+                              "assumptions (ν(1), ν'(1), ν''(1) > 0 with α = ν'' + ν' − ν'²/ν ≥ 0)")
     return mpmath.findroot(f, (lo, hi), solver="anderson", verify=False)
 
 

@@ -50,6 +50,15 @@ class AffineImage(SpectralLaw):
         return self.law.numerical_tolerance
 
     @property
+    def model_sample(self):
+        """The image of the law's own matrix model (see e.g.
+        :meth:`rmtheory.predict.input_output_jacobian.DeepJacobian.model_sample`); AttributeError where
+        the law's ``sample`` already is its model, so ``getattr(law, "model_sample", None)`` reads the
+        same through the image."""
+        inner = self.law.model_sample
+        return lambda n, rng=None: np.sort(self._forward(inner(n, rng)))
+
+    @property
     def params(self):
         return {"law": self.law, "scale": self.scale, "shift": self.shift}
 

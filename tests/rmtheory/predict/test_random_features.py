@@ -124,3 +124,13 @@ def test_a_nearly_linear_activation_keeps_the_linear_models_atom():
     linear = rmt.predict.gram(width=30, d=20, P=40, activation="linear", sigma_w=1e-6)
     assert p.law.atoms[0][1] == pytest.approx(1 - 20 / 30, abs=1e-12)
     np.testing.assert_allclose(p.law.support, linear.law.support, rtol=1e-6)
+
+
+def test_model_sample_reads_through_the_unit_scale_image():
+    """A law solved at unit scale keeps its own matrix model: the same draws, scaled by s² exactly
+    (ReLU is positively homogeneous), so calibrated checks never fall back to the real activation."""
+    unit = rmt.predict.gram(width=30, d=20, P=40, activation="relu", sigma_w=1.0).law
+    scaled = rmt.predict.gram(width=30, d=20, P=40, activation="relu", sigma_w=1e4).law
+    assert isinstance(scaled, rmt.AffineImage)
+    np.testing.assert_allclose(scaled.model_sample(40, rng=0), 1e8 * unit.model_sample(40, rng=0), rtol=1e-9)
+    assert getattr(rmt.AffineImage(rmt.MarchenkoPastur(0.5), 2.0), "model_sample", None) is None

@@ -107,7 +107,7 @@ def _fmt(v) -> str:
 
 
 def _power(measured) -> str:
-    """"r/k" of the controls a run's calibrated checks rejected (:mod:`validation.experiments._compare`)."""
+    """The controls a run's calibrated checks rejected, as "r/k" (:mod:`validation.experiments._compare`)."""
     try:
         controls = json.loads(measured).get("controls") if isinstance(measured, str) else None
     except (ValueError, AttributeError):

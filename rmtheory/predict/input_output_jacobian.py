@@ -329,7 +329,7 @@ class DeepJacobian(InverseFunctionLaw):
             act, sb, q_star = self._network
             q_in = 1.0 if not (q_star > 0) else q_star
             x = rng.standard_normal(n) * math.sqrt(max((q_in - sb * sb) / self.sigma_w2, 1e-12))
-        jac = np.eye(n)
+        jac = None   # the first layer's W is the product so far: no n×n identity product
         for _ in range(L):
             if self.weights == "gaussian":
                 W = rng.standard_normal((n, n)) * (sw / math.sqrt(n))
@@ -342,7 +342,7 @@ class DeepJacobian(InverseFunctionLaw):
                 x = act(h)
             else:
                 d = np.sqrt(self.tlaw.sample(n, rng))
-            jac = d[:, None] * (W @ jac)
+            jac = d[:, None] * (W if jac is None else W @ jac)
         s = np.linalg.svd(jac, compute_uv=False)
         return s * s
 

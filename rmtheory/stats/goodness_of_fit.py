@@ -75,9 +75,9 @@ def _clean(sample, name="eigenvalues") -> np.ndarray:
     return np.sort(x)
 
 
-def _cdf_left(law, x: np.ndarray) -> np.ndarray:
-    """F(x⁻) = F(x) minus the atoms sitting exactly at x."""
-    out = np.asarray(law.cdf(x), dtype=float).copy()
+def _cdf_left(law, x: np.ndarray, cdf_right=None) -> np.ndarray:
+    """F(x⁻) = F(x) minus the atoms sitting exactly at x (``cdf_right``: F(x), if already computed)."""
+    out = np.array(law.cdf(x) if cdf_right is None else cdf_right, dtype=float)
     for loc, mass in law.atoms:
         out[x == loc] -= mass
     return out
@@ -112,7 +112,7 @@ def ks_test(eigenvalues, law, *, atom_tolerance=None) -> TestResult:
     x = _snap_to_atoms(_clean(eigenvalues), law, atom_tolerance)
     n = x.size
     cdf_right = np.asarray(law.cdf(x), dtype=float)
-    cdf_left = _cdf_left(law, x)
+    cdf_left = _cdf_left(law, x, cdf_right)
     # empirical cdf after (right) and before (left) each order statistic; ties share one jump
     right = np.searchsorted(x, x, side="right") / n
     left = np.searchsorted(x, x, side="left") / n

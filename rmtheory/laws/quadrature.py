@@ -38,6 +38,11 @@ def _integrals(theta: np.ndarray, n: int) -> np.ndarray:
     return 0.25 * (up - down)
 
 
+#: points from which Clenshaw's recurrence (a Python step per term) beats summing the cosines
+#: directly: measured crossover about 250 points at 1025 terms (5.6 vs 4.6 ms at 200, 6.1 vs 9 at 400)
+_CLENSHAW_FROM = 256
+
+
 def _cosine_series(c: np.ndarray) -> tuple[float, np.ndarray]:
     """(S, a) with Σ_k c_k ∫_0^θ cos(kφ) sin(φ)/2 dφ = S − Σ_j a_j cos(jθ), j = 0..n+1.
 
@@ -74,16 +79,22 @@ class IntervalCdf:
         return float(self.partial(np.array([self.b]))[0])
 
     def partial(self, x: np.ndarray) -> np.ndarray:
-        """∫_a^min(x, b) ρ, vectorized: one cosine series in θ (:func:`_cosine_series`), summed as a
-        Chebyshev series in cos θ = 1 − 2t by Clenshaw's recurrence — O(points × terms) additions, no
-        cosine per (point, term) as in :func:`_integrals` (4-5× faster at 1025 terms)."""
+        """∫_a^min(x, b) ρ, vectorized: one cosine series in θ (:func:`_cosine_series`). For many
+        points it is summed as a Chebyshev series in cos θ = 1 − 2t by Clenshaw's recurrence —
+        O(points × terms) additions, no cosine per (point, term) as in :func:`_integrals` (4-5×
+        faster at 1000 points and 1025 terms); for fewer points (root finding calls one at a time)
+        the recurrence's per-term Python step would dominate, so the cosines are summed directly."""
         x = np.asarray(x, dtype=float)
         u = np.clip((x - self.a) / (self.b - self.a), 0.0, 1.0)
         t = special.betaincinv(self.p, self.q, u)
         if self._series is None:
             self._series = _cosine_series(self.coefficients)
         constant, a = self._series
-        return constant - chebyshev.chebval(np.clip(1.0 - 2.0 * t, -1.0, 1.0), a)
+        cos_theta = np.clip(1.0 - 2.0 * t, -1.0, 1.0)
+        if cos_theta.size >= _CLENSHAW_FROM:
+            return constant - chebyshev.chebval(cos_theta, a)
+        theta = np.arccos(cos_theta)
+        return constant - np.cos(theta[..., None] * np.arange(a.size)) @ a
 
 
 def _map(a, b, t, p, q):

@@ -5,6 +5,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rmtheory.laws import quadrature
 from rmtheory.laws.quadrature import _integrals, build
 
 
@@ -27,7 +28,9 @@ def test_the_clenshaw_sum_equals_the_term_by_term_integrals(seed, terms):
     table = IntervalCdf(a=-1.0, b=2.0, coefficients=c, error_estimate=0.0, nodes=terms - 1,
                         p=float(rng.integers(1, 5)), q=float(rng.integers(1, 5)))
     x = np.concatenate([rng.uniform(-1.5, 2.5, 300), [-1.0, 2.0, -1.0 + 1e-12, 2.0 - 1e-12]])
+    assert x.size >= quadrature._CLENSHAW_FROM > 5          # both summations: many points, and a few
     assert np.max(np.abs(table.partial(x) - _reference(table, x))) <= 1e-14 * np.abs(c).sum()
+    assert np.max(np.abs(table.partial(x[:5]) - _reference(table, x[:5]))) <= 1e-14 * np.abs(c).sum()
 
 
 def test_semicircle_cdf_from_the_table_matches_its_closed_form():

@@ -7,7 +7,7 @@ import importlib
 import pytest
 
 MODULES = ["validation.data", "validation.data.synthetic", "validation.models", "validation.train",
-           "validation.suites"]
+           "validation.suites", "validation.critical_points"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -35,7 +35,7 @@ from validation.experiments import _figures as fig
 from validation.experiments.base import Check
 
 __all__ = ["EDGE_FACTOR", "OUTLIER_FACTOR", "CONTROL_SCALES", "CALIBRATION_DRAWS", "spectral_checks",
-           "spectrum_panel", "prediction_summary"]
+           "spectrum_panel", "judged_marks", "prediction_summary"]
 
 EDGE_FACTOR = 5.0
 OUTLIER_FACTOR = 5.0
@@ -93,6 +93,7 @@ def spectral_checks(lam, prediction, alpha: float = 0.01, n: int | None = None, 
                                 measured=float(bulk[-1])))
     if upper is not None:
         info["edge"] = upper
+        info["bulk_lambda_max"] = float(bulk[-1])
     for i, loc in enumerate(outs):
         got = float(lam[lam.size - 1 - i])
         checks.append(Check(f"outlier {i + 1}", "relative outlier error |λ̂ − λ|/λ", abs(got - loc) / abs(loc),
@@ -148,12 +149,32 @@ def _calibrated_checks(bulk, law, alpha, n, matrices, k, draws, ks, upper, remov
     return checks
 
 
-def spectrum_panel(lam, prediction, title, law=None, bins=60) -> dict:
-    """Histogram of all eigenvalues, predicted bulk density, predicted outliers as lines."""
+def spectrum_panel(lam, prediction, title, law=None, bins=60, info=None, yscale="linear") -> dict:
+    """Histogram of all eigenvalues, predicted bulk density, predicted outliers as lines, and — given
+    the ``info`` of :func:`spectral_checks` — what the edge check judged: the measured λ_max of the
+    bulk and the calibrated band (or the n → ∞ edge, uncalibrated). ``yscale="log"`` for a bulk that
+    is a spike at 0 (deep Jacobians), where a linear axis shows only the spike."""
     law = prediction.law if law is None else law
-    panel = fig.histogram_with_law(lam, law, title, bins=bins, label="prediction (bulk)")
+    panel = judged_marks(fig.histogram_with_law(lam, law, title, bins=bins, label="prediction (bulk)"), info)
     for loc in ([] if prediction is None else _outliers_above(prediction)):
         panel["series"].append(fig.vline(loc, "predicted outlier"))
+    panel["yscale"] = yscale
+    return panel
+
+
+def judged_marks(panel: dict, info: dict | None) -> dict:
+    """Add to a spectrum panel the measured bulk λ_max and the calibrated band it was judged by."""
+    if not info:
+        return panel
+    band = (info.get("calibration") or {}).get("top", {}).get("band")
+    top = info.get("bulk_lambda_max")
+    if top is not None:
+        panel["series"].append(fig.vline(top, f"measured λ_max (bulk) {top:.4g}", role="measured"))
+    if band:
+        panel["series"].append(fig.vline(band[0], f"calibrated λ_max band [{band[0]:.4g}, {band[1]:.4g}]"))
+        panel["series"].append(fig.vline(band[1], "", role="predicted"))
+    elif info.get("edge") is not None:
+        panel["series"].append(fig.vline(info["edge"], "predicted edge λ₊ (n → ∞)"))
     return panel
 
 

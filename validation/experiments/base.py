@@ -29,6 +29,21 @@ one with an errored run: the measurement it asked for was not made (change the l
 the steps; :mod:`.runs` lists every status).
 
 How a run becomes a record: :mod:`.runs`; every experiment, registered: :mod:`.catalog`.
+
+Thresholds and power (the method, for every experiment). A check's threshold is the null
+distribution of its statistic *at the run's size*: where the measured values are the eigenvalues of
+one or a few matrices, a parametric bootstrap from the prediction's own random-matrix model at the
+same sizes, pooled and trimmed as the measurement is (:mod:`rmtheory.stats.calibration`; the spectral
+experiments through :mod:`._compare`, the level-spacing experiment with GOE spectra of the measured
+bulk's dimension); where the measured values are independent draws (Tracy-Widom), the exact
+Kolmogorov distribution; where theory gives the finite-n law of a statistic (the edge), its own
+model's finite-n values, not the n → ∞ limit. Each experiment also fixes, before any run, a set of
+nearby wrong predictions (its module docstring lists them: a scale or exponent moved by ±5 % and
+±10 %, another symmetry class, a shifted count, ...) and judges the measurement against each with
+the same check; the record's ``controls`` states each verdict and ``power`` the fraction rejected,
+and a check that cannot resolve a ±10 % error says so in its note. A configuration outside the
+theory's assumptions (a network short of the terminal phase, a point that is not critical) is
+"not applicable": ``unavailable`` for the whole run, or no verdict for that point, with the reason.
 """
 
 from __future__ import annotations

@@ -77,7 +77,8 @@ def run(ctx, p):
     upper = float(law.support[-1][1])
     panel = fig.histogram_with_law(lam, law, f"Hessian of least squares, d={p.d}, P={p.P}",
                                    label=law.expression())
-    panel["series"].append(fig.vline(upper, "predicted edge λ₊"))
+    panel["series"].append(fig.vline(upper, "predicted edge λ₊ (n → ∞)"))
+    _compare.judged_marks(panel, {k: v for k, v in info.items() if k != "edge"})
     return Outcome(
         checks,
         measured={**info, "lambda_max": float(lam[-1]), "lambda_min": float(lam[0]),

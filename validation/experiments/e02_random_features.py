@@ -53,7 +53,8 @@ def run(ctx, p):
     M = exact_matrix(hessian(model, HalfMSELoss(), (X, y))) * p.n1
     lam = torch.linalg.eigvalsh(M).cpu().numpy()
     checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha)
-    panel = _compare.spectrum_panel(lam, pred, f"random-features Gram, n0={p.n0}, n1={p.n1}, m={p.m}, {p.activation}")
+    panel = _compare.spectrum_panel(lam, pred, f"random-features Gram, n0={p.n0}, n1={p.n1}, m={p.m}, {p.activation}",
+                                   info=info)
     info.update(train_status=result.status, train_loss=result.final_loss)
     return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),
                    figure={"panels": [panel]})

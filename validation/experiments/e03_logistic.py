@@ -29,6 +29,11 @@ bulk sits slightly low throughout — a few per cent at the edge, which the cali
 at this size and the old 5 n^-2/3 tolerance (23 %) could not. Its source is not established: the
 direction of w, whose eigenvalue lies inside the bulk and which the model (a d-dimensional
 generalized MP without that direction) does not single out, is the first suspect.
+
+The quick suite runs d = 200, P = 800: at d = 100 the calibrated checks did not reject the law
+scaled by 0.9 (power 2/4 at init, 1/4 trained); at d = 200 they reject all four controls in both
+runs. There (seed 0) the same finding recurs: at init λ_max = 0.3537 just below its band [0.3542,
+0.3911], with the bulk KS distance 0.0118 well inside its threshold 0.0372.
 """
 
 from __future__ import annotations
@@ -87,8 +92,13 @@ def run(ctx, p):
     checks, bulk, info = _compare.spectral_checks(lam, pred, p.alpha)
     info.update(train_info, weight_norm=norm)
     panel = _compare.spectrum_panel(lam, pred,
-                                    f"logistic Hessian at {p.at} weights (‖w‖ = {norm:.2f}), d={p.d}, P={p.P}")
+                                    f"logistic Hessian at {p.at} weights (‖w‖ = {norm:.2f}), d={p.d}, P={p.P}",
+                                    info=info)
     note = ("" if p.at == "init" else
             "trained weights depend on the data, which the prediction (w fixed) does not assume")
+    if p.at == "init" and not all(c.passed for c in checks):
+        note = ("the finding of this experiment's docstring: at random weights the Hessian sits a few per cent "
+                "below its law (seen at d = 100 and 200); its source is not established — the direction of w, "
+                "which the law's model does not single out, is the first suspect")
     return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),
                    figure={"panels": [panel]}, note=note)

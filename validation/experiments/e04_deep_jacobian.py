@@ -23,6 +23,15 @@ L = 8, whose bulk KS distance 0.0153 is just above its calibrated 1 % threshold 
 within its band); L/N = 0.04 is where a real network's finite-width correlations between D and W,
 absent from the model, start to show (issue 14 measures the law failing outright by L/N = 0.2). One
 marginal 1 % rejection among the suite's ~16 such checks is also what chance alone gives often.
+
+Power. With Gaussian weights the spectrum spreads over decades as L grows, so a ±10 % error in its
+scale moves the cdf by little: sup_x |F(x) − F(x/1.1)| = 0.030, 0.018, 0.011, 0.0063 at L = 1, 2, 4,
+8 (tanh at the quick suite's σ_w, σ_b), against calibrated KS thresholds of 0.014-0.016 at N = 200
+with two networks. The λ_max band is wide too (deep products fluctuate strongly at the top: [13.7,
+23.9] at L = 8). So at L ≥ 4 the checks resolve only part of the ±10 % controls (quick, seed 0:
+law × 0.9 rejected at L = 4 but not at L = 8; × 1.1 rejected at both), and the record says so; four
+pooled networks at L = 8 did not help (power 1/4, 60 s). Orthogonal weights keep the spectrum
+narrow, and N = 100 rejects every ±10 % control.
 """
 
 from __future__ import annotations
@@ -110,6 +119,15 @@ def run(ctx, p):
                 c.note = (f"{c.note}; finite-N Tracy-Widom (given D) puts λ_max at {mean:.4g} ± {std:.3g}: "
                           f"measured is {(c.measured - mean) / std:+.2f} sd from it (fluctuations of D² widen this)")
     info.update(networks=p.networks, lambda_max=float(lam[-1]), mean=float(lam.mean()))
-    panel = _compare.spectrum_panel(lam, pred, f"J Jᵀ, {p.weights} {p.activation}, N={p.N}, L={p.L}")
-    return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),
+    # Gaussian weights put a spike at 0 that grows with L: a log density axis shows the rest
+    panel = _compare.spectrum_panel(lam, pred, f"J Jᵀ, {p.weights} {p.activation}, N={p.N}, L={p.L}", info=info,
+                                    yscale="log" if p.weights == "gaussian" and p.L > 1 else "linear")
+    note = ""
+    if not all(c.passed for c in checks):
+        note = ("a finding, not a threshold to move (module docstring): the law's model has D² iid and "
+                "independent of W, a real network at finite width does not; with Gaussian weights at L/N = "
+                f"{p.L / p.N:.2g} that difference starts to show (issue 14 measures the law failing outright by "
+                "L/N = 0.2), and one marginal 1 % rejection among the suite's spectral checks is also what "
+                "chance gives")
+    return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred), note=note,
                    figure={"panels": [panel]})

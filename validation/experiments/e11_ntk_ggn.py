@@ -85,7 +85,8 @@ def run(ctx, p):
                         sample_size=2, note="curvature engine vs the autodiff Jacobian"))
     j_first = jac["W"].reshape(p.P, -1)
     first_layer = float((j_first * j_first).sum() / torch.trace(K))   # tr of the first-layer block / tr K
-    panel = _compare.spectrum_panel(lam, pred, f"NTK Gram J Jᵀ, d={p.d}, N={p.width}, P={p.P}, {p.activation}")
+    panel = _compare.spectrum_panel(lam, pred, f"NTK Gram J Jᵀ, d={p.d}, N={p.width}, P={p.P}, {p.activation}",
+                                    info=info)
     info.update(parameters=int(J.shape[1]), first_layer_trace_share=first_layer)
     return Outcome(checks, measured=info, prediction=_compare.prediction_summary(pred),
                    figure={"panels": [panel]}, note=note)

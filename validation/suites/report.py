@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import textwrap
 
 from validation.suites.storage import RecordStore
 
@@ -54,10 +55,12 @@ def draw_figure(figure: dict, path, title: str = "") -> None:
                 y = np.asarray([np.nan if v is None else v for v in s.get("y", [])], dtype=float)
                 measured = s.get("role") == "measured"
                 color = _MEASURED if measured else _PREDICTED
+                kind, label = s.get("kind"), s.get("label")
                 if not measured:
+                    # an unlabelled predicted series continues the previous one (a band's second edge)
+                    k_pred -= 1 if (label == "" and k_pred) else 0
                     color = [_PREDICTED, "#2ca02c", "#9467bd", "#8c564b", "#ff7f0e"][k_pred % 5]
                     k_pred += 1
-                kind, label = s.get("kind"), s.get("label")
                 if kind == "hist" and x.size >= 2:
                     ax.stairs(y, x, fill=True, alpha=0.35, color=_MEASURED, label=label)
                 elif kind == "line":
@@ -68,24 +71,27 @@ def draw_figure(figure: dict, path, title: str = "") -> None:
                     yerr = np.asarray([np.nan if v is None else v for v in s.get("yerr", [])], dtype=float)
                     ax.errorbar(x, y, yerr=yerr, fmt="o", ms=3, capsize=2, color=color, label=label)
                 elif kind == "vline" and x.size:
-                    ax.axvline(x[0], color=color, ls="--", lw=1, label=label)
+                    ax.axvline(x[0], color=color, ls="-" if measured else "--", lw=1, label=label or None)
                 elif kind == "hline" and y.size:
                     ax.axhline(y[0], color=color, ls="--", lw=1, label=label)
-            ax.set_title(panel.get("title", ""))
+            # wrapped to the panel's width, so a long title is never cut off
+            ax.set_title(textwrap.fill(panel.get("title", ""), 60))
             ax.set_xlabel(panel.get("xlabel", ""))
             ax.set_ylabel(panel.get("ylabel", ""))
             ax.set_xscale(panel.get("xscale", "linear"))
             ax.set_yscale(panel.get("yscale", "linear"))
             if panel.get("yscale") == "log":
-                # densities on a log axis: show five decades below the peak, not the 1e-100 tails
-                top = max((v for s in panel.get("series", []) for v in s.get("y", [])
-                           if v is not None and v > 0), default=None)
-                if top is not None:
-                    ax.set_ylim(bottom=top * 1e-5, top=top * 3)
+                values = [v for s in panel.get("series", []) for v in s.get("y", []) if v is not None and v > 0]
+                if values and any(s.get("kind") == "hist" for s in panel.get("series", [])):
+                    # densities on a log axis: five decades below the peak, not the 1e-100 tails
+                    ax.set_ylim(bottom=max(values) * 1e-5, top=max(values) * 3)
+                elif values:
+                    # data (scaling fits): the axis spans the data, with a margin
+                    ax.set_ylim(bottom=min(values) / 1.5, top=max(values) * 1.5)
             if ax.get_legend_handles_labels()[0]:
                 ax.legend(frameon=False)
         if title:
-            fig.suptitle(title, fontsize=9)
+            fig.suptitle(textwrap.fill(title, int(60 * max(len(panels), 1))), fontsize=9)
         fig.tight_layout()
         _replace_atomic(pathlib.Path(path), lambda tmp: fig.savefig(tmp, format="png"))
         plt.close(fig)
@@ -188,10 +194,11 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
                   "exits with status 1 while one remains.", ""]
     if not have_mpl:
         lines += ["*Figures not drawn: matplotlib is not installed (pip install -e \".[figures]\").*", ""]
-    lines += ["The **power** column: of the fixed nearby wrong predictions a run's calibrated checks were also "
-              "judged against (the law scaled by 0.9, 0.95, 1.05, 1.1), the fraction they rejected; low power "
-              "means the run's size cannot tell the prediction from a ±10 % error (— : the run has no "
-              "calibrated check).", ""]
+    lines += ["The **power** column: of the nearby wrong predictions fixed in each experiment's module before any "
+              "run (for the spectral checks the law scaled by 0.9, 0.95, 1.05, 1.1; each record's `controls` "
+              "lists its own), how many the run's checks also rejected; low power means the run's size cannot "
+              "tell the prediction from a ±10 % error, and the check's note says so (— : the run has no "
+              "controls).", ""]
     lines += ["| # | experiment | parameters | seed | status | checks | power | time (s) |",
               "|---|---|---|---|---|---|---|---|"]
     varying = _varying_params(runs)

@@ -130,18 +130,29 @@ def test_index_check_is_not_applicable_away_from_critical_points(tmp_path):
     assert ratios[0] == pytest.approx(1.0) and np.all(np.isfinite(ratios))
 
 
-def test_newton_iterations_reach_a_critical_point_that_descent_had_not(tmp_path):
+def _tiny_regression(seed):
+    import torch
+
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2)).double()
+    return model, (torch.randn(40, 4, dtype=torch.float64), torch.randn(40, 2, dtype=torch.float64))
+
+
+def test_newton_iterations_reach_a_critical_point_and_say_when_they_do_not():
     import torch
 
     from validation.critical_points import find_critical_point
 
-    torch.manual_seed(1)
-    model = torch.nn.Sequential(torch.nn.Linear(4, 6), torch.nn.Tanh(), torch.nn.Linear(6, 2)).double()
-    X, y = torch.randn(40, 4, dtype=torch.float64), torch.randn(40, 2, dtype=torch.float64)
-    res = find_critical_point(model, torch.nn.MSELoss(), (X, y), tolerance=1e-9, max_iterations=200)
+    model, (X, y) = _tiny_regression(2)
+    res = find_critical_point(model, torch.nn.MSELoss(), (X, y), tolerance=1e-9, max_iterations=60)
     assert res.converged and res.start_gradient_norm > 1e-2 and res.gradient_norm <= 1e-9
     loss = torch.nn.MSELoss()(model(X), y)
     g = torch.autograd.grad(loss, list(model.parameters()))
     assert float(torch.cat([x.reshape(-1) for x in g]).norm()) == pytest.approx(res.gradient_norm, rel=1e-6)
+    # from another start the iterations settle where ‖∇L‖ stops falling well above the tolerance: the
+    # result says so instead of calling the point critical
+    model, (X, y) = _tiny_regression(1)
+    res = find_critical_point(model, torch.nn.MSELoss(), (X, y), tolerance=1e-9, max_iterations=30)
+    assert not res.converged and res.gradient_norm > 1e-6 and "1e-09" in res.message
     with pytest.raises(ValueError, match="tolerance"):
         find_critical_point(model, torch.nn.MSELoss(), (X, y), tolerance=0.0)

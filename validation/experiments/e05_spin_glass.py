@@ -6,7 +6,8 @@ diagonalized at the points reached). Prediction (Auffinger, Ben Arous & Černý 
 Kurchan 1993): descent stops near the threshold energy −E_∞, where the Hessian is the shifted
 semicircle with its left edge at 0.
 
-Checks (fixed before any run, in :mod:`rmtheory.kacrice.monte_carlo`):
+Checks (fixed before any run; the energy and marginal-stability thresholds are those of
+:mod:`rmtheory.kacrice.monte_carlo`, the Hessian-bulk calibration is this module's):
 
 * energy: |mean reached energy per spin + E_∞| ≤ 0.03 + n^{−2/3};
 * Hessian bulk: the largest KS distance over the reached points of the n − 1 tangent eigenvalues

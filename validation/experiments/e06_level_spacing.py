@@ -21,7 +21,8 @@ Check (fixed before any run): ⟨r⟩ inside the [α/2, 1 − α/2] band (α = 0
 run's size (:mod:`rmtheory.stats.calibration`): the large-n value 0.5307 carries O(1/n) corrections
 and the selected ratios are correlated, both of which the bootstrap includes. GOE spectra are drawn
 from the Dumitriu-Edelman tridiagonal model (:func:`rmtheory.ensembles.beta_hermite_eigenvalues`),
-exact in law and O(n²). The batch-means standard error (blocks of 20 ratios) is kept in the note.
+exact in law and O(n²); ``null_draws`` ≥ 5/α puts at least five null values outside the band.
+The batch-means standard error (blocks of 20 ratios) is kept in the note.
 
 Controls (fixed before any run, :data:`CONTROL_ENSEMBLES`): the same measured ⟨r⟩ judged against
 the band of each nearby wrong prediction, drawn the same way — β-ensembles with level repulsion
@@ -49,7 +50,6 @@ NULL_TOL = 1e-9
 ALPHA = 0.01
 #: the nearby wrong predictions: β of a β-Hermite ensemble, or "poisson" for uncorrelated levels
 CONTROL_ENSEMBLES = (0.5, 0.75, 1.5, 2.0, "poisson")
-_NULL_CACHE: dict = {}
 
 
 def central_band(values: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -59,25 +59,35 @@ def central_band(values: np.ndarray, low: float, high: float) -> np.ndarray:
     return values[lo:hi]
 
 
-def null_mean_ratios(size: int, ensemble, low: float, high: float, draws: int, seed: int) -> np.ndarray:
-    """⟨r⟩ of the central band of ``draws`` spectra of dimension ``size`` from ``ensemble`` (a β of
-    the β-Hermite ensemble, or "poisson": sorted iid uniforms), sorted; cached by its arguments."""
+def _spectrum_sampler(ensemble):
+    """Spectra of a β-Hermite ensemble (β a number) or of uncorrelated levels ("poisson": sorted iid
+    uniforms), as ``sampler(size, rng)``."""
     from rmtheory.ensembles import beta_hermite_eigenvalues
 
-    key = (size, ensemble, low, high, draws, seed)
-    if key not in _NULL_CACHE:
-        rng = np.random.default_rng([seed, size])
-        out = np.empty(draws)
-        for i in range(draws):
-            lam = (np.sort(rng.random(size)) if ensemble == "poisson"
-                   else beta_hermite_eigenvalues(size, float(ensemble), rng))
-            out[i] = rmt.stats.spacing_ratios(central_band(lam, low, high)).mean()
-        _NULL_CACHE[key] = np.sort(out)
-    return _NULL_CACHE[key]
+    if ensemble == "poisson":
+        return lambda size, rng: np.sort(rng.random(size))
+    return lambda size, rng: beta_hermite_eigenvalues(size, float(ensemble), rng)
 
 
-def band_of(null: np.ndarray, alpha: float = ALPHA) -> tuple[float, float]:
-    return float(np.quantile(null, alpha / 2)), float(np.quantile(null, 1 - alpha / 2))
+def mean_ratio_calibration(size: int, low: float, high: float, draws: int, seed: int):
+    """The null of ⟨r⟩ at this size: a :class:`rmtheory.stats.calibration.Calibration` (two-sided band
+    at level :data:`ALPHA`) over ``draws`` GOE spectra of dimension ``size``, band-selected as the
+    measurement is."""
+    from rmtheory.stats.calibration import calibrate
+
+    def mean_ratio(eigenvalues, _law):
+        return float(rmt.stats.spacing_ratios(central_band(eigenvalues, low, high)).mean())
+
+    return calibrate(rmt.Semicircle(), size, mean_ratio, level=ALPHA, draws=draws, rng=seed,
+                     sampler=_spectrum_sampler(1.0), two_sided=True)
+
+
+def control_null(size: int, ensemble, low: float, high: float, draws: int, seed: int) -> np.ndarray:
+    """⟨r⟩ of the central band of ``draws`` spectra of dimension ``size`` from a control ensemble."""
+    rng = np.random.default_rng([seed, size])
+    draw = _spectrum_sampler(ensemble)
+    return np.array([rmt.stats.spacing_ratios(central_band(draw(size, rng), low, high)).mean()
+                     for _ in range(draws)])
 
 
 def batch_means_se(values: np.ndarray, block: int = BLOCK) -> float:
@@ -102,7 +112,7 @@ def batch_means_se(values: np.ndarray, block: int = BLOCK) -> float:
         "lr": Param(0.1, Real(0, None, low_open=True), "learning rate"),
         "bulk_low": Param(0.1, Real(0, 1), "lower rank quantile of the bulk"),
         "bulk_high": Param(0.9, Real(0, 1), "upper rank quantile of the bulk"),
-        "null_draws": Param(500, Integer(100, None), "GOE spectra of the calibration"),
+        "null_draws": Param(500, Integer(500, None), "GOE spectra of the calibration (≥ 5/α)"),
         "control_draws": Param(100, Integer(20, None), "spectra per control"),
     })
 def run(ctx, p):
@@ -124,22 +134,20 @@ def run(ctx, p):
     mean, se = float(r.mean()), batch_means_se(r)
     goe = rmt.stats.SPACING_RATIO_MEAN["large_n"]["goe"]
     poisson = rmt.stats.SPACING_RATIO_MEAN["large_n"]["poisson"]
-    null = null_mean_ratios(rest.size, 1.0, p.bulk_low, p.bulk_high, p.null_draws, ctx.seed)
-    band = band_of(null)
+    cal = mean_ratio_calibration(rest.size, p.bulk_low, p.bulk_high, p.null_draws, ctx.seed)
+    band, null = cal.band, cal.null
     controls = []
     for ensemble in CONTROL_ENSEMBLES:
-        c_null = null_mean_ratios(rest.size, ensemble, p.bulk_low, p.bulk_high, p.control_draws, ctx.seed)
+        c_null = control_null(rest.size, ensemble, p.bulk_low, p.bulk_high, p.control_draws, ctx.seed)
         half = float(stats.norm.ppf(1 - ALPHA / 2) * c_null.std(ddof=1))
         c_band = (float(c_null.mean()) - half, float(c_null.mean()) + half)
         controls.append({"control": "Poisson" if ensemble == "poisson" else f"β = {ensemble:g}",
                          "mean_ratio": float(c_null.mean()), "band": list(c_band),
                          "rejected": not (c_band[0] <= mean <= c_band[1])})
     rejected = sum(c["rejected"] for c in controls)
-    calibration = {"statistic": "mean spacing ratio", "n": int(rest.size), "level": ALPHA, "draws": p.null_draws,
-                   "band": list(band), "null_mean": float(null.mean()),
-                   "method": (f"parametric bootstrap: {p.null_draws} GOE spectra of dimension {rest.size} "
-                              f"(Dumitriu-Edelman tridiagonal), central {p.bulk_low:g}-{p.bulk_high:g} rank band, "
-                              f"two-sided band at level {ALPHA:g}")}
+    calibration = {**cal.summary(), "statistic": "mean spacing ratio", "null_mean": float(null.mean()),
+                   "method": (f"{cal.method}; GOE spectra from the Dumitriu-Edelman tridiagonal model, central "
+                              f"{p.bulk_low:g}-{p.bulk_high:g} rank band")}
     checks = [Check("bulk spacing ratio", "⟨r⟩, band calibrated at this size (GOE)", mean,
                     low=band[0], high=band[1], sample_size=r.size, prediction=float(null.mean()), measured=mean,
                     note=(f"⟨r⟩ = {mean:.4f} ± {se:.4f} (batch means); GOE at this size {null.mean():.4f} "

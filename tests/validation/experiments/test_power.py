@@ -43,11 +43,13 @@ def test_tracy_widom_rejects_a_scale_ten_percent_off_and_the_wrong_symmetry_clas
 
 
 def test_level_spacing_rejects_poisson_and_gue_levels():
-    rec = _run("level_spacing", n=200, width=8, steps=100, null_draws=200, control_draws=40)
+    rec = _run("level_spacing", n=200, width=8, steps=100, null_draws=500, control_draws=40)
     assert rec.status in ("pass", "fail"), rec.error
     controls = _controls(rec)
     assert controls["Poisson"] and controls["β = 2"] and controls["β = 0.5"]
-    band = rec.measured["calibration"]["mean_ratio"]["band"]
+    calibration = rec.measured["calibration"]["mean_ratio"]
+    assert calibration["draws"] == 500 and "parametric bootstrap" in calibration["method"]
+    band = calibration["band"]
     assert band[0] < 0.5307 < band[1]            # the calibrated band holds the large-n GOE value
 
 

@@ -52,6 +52,8 @@ from rmtheory.free import transforms
 from rmtheory.laws.inverse_function import InverseFunctionLaw
 from rmtheory.params import Integer, NoTheoryError, OneOf, ParameterError, Real, SolverError, check
 from rmtheory.predict import activations as acts
+from rmtheory.predict.deep_product_law import GaussianProductLaw
+from rmtheory.predict.finite_width import finite_width_jacobian
 from rmtheory.predict.record import Prediction
 from rmtheory.predict.weight_law import UniformMixture, WeightLaw
 
@@ -379,6 +381,14 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
         law = Atoms([x for x, _ in atoms], [w for _, w in atoms])
         tol = 1e-15
         top = max(x for x, _ in atoms)
+    elif kind == "gaussian" and _single_nonzero_value(tlaw) is not None and (L >= 2 or tlaw.mass_at(0.0) == 0.0):
+        # (one layer with a kernel has a lower edge above 0, off this curve: the solver below has it)
+        # D² ∈ {0, c}: the closed-form curve, exact at any depth (the quadrature solver below stops
+        # resolving the cdf near 20 layers)
+        p, c = _single_nonzero_value(tlaw)
+        law = GaussianProductLaw(L, p, c, sigma_w**2, model=law)
+        tol = law.numerical_tolerance
+        top = law.upper_edge
     else:
         try:
             if not tlaw.is_atomic:
@@ -414,22 +424,35 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
             "exponent": -2.0 / 3.0, "variable": "N",
             "description": "Tracy-Widom fluctuation of λ_max conditional on the D_l (Prediction.largest_eigenvalue)"},
     }
+    finite, finite_assumptions = ({}, ()) if width is None else finite_width_jacobian(law, L, width, tlaw, kind)
     return Prediction(
         matrix=f"J Jᵀ, J = ∂x^L/∂x^0 the N×N input-output Jacobian of a depth-{L} network",
         law=law, scaling=scaling,
         quantities={"q_star": mf.q_star, "chi": chi, "critical": mf.critical, "lambda_max": top,
                     "mean_squared_singular_value": chi**L, "scale_free": mf.scale_free,
-                    **_finite_width_edge(law, width)},
+                    **_finite_width_edge(law, width), **finite},
         assumptions=(
             "all layers of width N → ∞ (square weights), input at the fixed point q* (q^l = q* for all l)",
             f"weights {kind} ({'iid N(0, σ_w²/N)' if kind == 'gaussian' else 'σ_w × Haar orthogonal'}), "
             "biases iid N(0, σ_b²)",
             "D_l asymptotically free of the weights and of each other (PSG 2018; Pastur & Slavin 2020)",
-        ),
+        ) + finite_assumptions,
         source=SOURCE, tolerance=tol,
         parameters={"depth": L, "activation": act.name, "sigma_w": sigma_w, "sigma_b": sigma_b,
                     "weights": kind, "width": width},
         dimension=width)
+
+
+def _single_nonzero_value(tlaw):
+    """(p, c) where the t-law is c with probability p and else 0 (relu, hard_tanh, abs, linear, any
+    activation at q* = 0), None otherwise."""
+    if not tlaw.is_atomic:
+        return None
+    nonzero = [(t, w) for t, w in tlaw.atoms() if t > 0 and w > 0]
+    if len(nonzero) != 1 or any(t < 0 for t, _ in tlaw.atoms()):
+        return None
+    c, p = nonzero[0]
+    return min(float(p), 1.0), float(c)
 
 
 def _finite_width_edge(law, width):

@@ -85,9 +85,13 @@ def _cdf_left(law, x: np.ndarray, cdf_right=None) -> np.ndarray:
 
 def _snap_to_atoms(x: np.ndarray, law, tolerance) -> np.ndarray:
     """Measured eigenvalues within ``tolerance`` of an atom are that atom (rounding of a computed
-    spectrum puts a rank deficiency at ±1e-15, not at 0). Default tolerance: 1e-9 × the spread."""
+    spectrum puts a rank deficiency at ±1e-15, not at 0). Default tolerance: the law's own
+    ``atom_tolerance`` where it states one (a law whose continuous part reaches far below the
+    spread's 1e-9, like a deep product's), else 1e-9 × the spread."""
     if not law.atoms:
         return x
+    if tolerance is None:
+        tolerance = getattr(law, "atom_tolerance", None)
     if tolerance is None:
         tolerance = 1e-9 * max(float(np.ptp(x)), float(np.max(np.abs(x))), 1e-300)
     x = x.copy()

@@ -29,6 +29,9 @@ MAX_SIZE = 10**9
 #: refusal takes up to ~5 s, at 1000 up to minutes
 MAX_DEPTH = 100
 
+#: rows of --class-mean-gram: C² for C ≤ 100 classes
+MAX_SIZE_GRAM = 10_000
+
 HELP = "predict the Hessian / GGN / Jacobian / Gram spectrum of a network"
 DESCRIPTION = """\
 Predict the spectrum random-matrix theory gives for one matrix of a network: edges, atoms,
@@ -43,6 +46,8 @@ status 2), as is a value beyond the input limits below. Examples:
   rmtheory predict hessian --depth 0 --d 200 --P 800 --covariance 1 10     (two-bulk population)
   rmtheory predict hessian --depth 0 --d 200 --P 800 --loss logistic --weight-norm 2
   rmtheory predict hessian --width 50 --depth 1 --d 20 --P 1000 --epsilon 0.1  (Pennington-Bahri)
+  rmtheory predict hessian --width 512 --depth 1 --d 784 --P 10000 --activation tanh  (at init: G ⊞ R)
+  rmtheory predict ggn --classes 10 --loss cross_entropy --class-mean-gram gram.npy  (Papyan)
   rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --activation relu   (NTK Gram)
   rmtheory predict ggn --width 300 --depth 1 --d 200 --P 400 --block readout    (readout block)
 
@@ -55,7 +60,8 @@ MATRICES = ("hessian", "ggn", "jacobian", "gram")
 FLAG = {"width": "--width", "depth": "--depth", "d": "--d", "P": "--P", "activation": "--activation",
         "weights": "--weights", "sigma_w": "--sigma-w", "sigma_b": "--sigma-b", "outputs": "--outputs",
         "covariance": "--covariance", "covariance_weights": "--covariance-weights", "classes": "--classes",
-        "loss": "--loss", "weight_norm": "--weight-norm", "block": "--block", "epsilon": "--epsilon"}
+        "loss": "--loss", "weight_norm": "--weight-norm", "block": "--block", "epsilon": "--epsilon",
+        "class_mean_gram": "--class-mean-gram", "target_variance": "--target-variance"}
 
 _NETWORK = ("width", "depth", "d", "activation", "weights", "sigma_w", "sigma_b")
 _LINEAR = ("depth", "d", "P", "loss")
@@ -88,14 +94,19 @@ ROUTES = {
     "ggn-ntk": _route("ggn at depth 1 with loss mse (NTK Gram, --block full)", _NETWORK,
                       ("P", "outputs", "loss", "block")),
     "ggn-readout": _route("ggn at depth 1 with loss mse and --block readout", _NETWORK, ("P", "loss", "block")),
+    "hessian-init": _route("hessian at depth 1 with loss mse at initialization (GGN ⊞ residual, no --epsilon)",
+                           _NETWORK, ("P", "outputs", "loss", "target_variance")),
+    "class-outliers": _route("hessian/ggn with --classes and --class-mean-gram (Papyan class outliers)",
+                             ("width", "depth", "d", "P", "outputs", "classes", "loss", "class_mean_gram")),
 }
 
 
 #: the routes each matrix can take
 MATRIX_ROUTES = {
     "jacobian": ("jacobian",), "gram": ("gram",),
-    "hessian": ("hessian-mse", "hessian-logistic", "hessian-cross_entropy", "hessian-deep"),
-    "ggn": ("hessian-mse", "hessian-logistic", "hessian-cross_entropy", "ggn-ntk", "ggn-readout"),
+    "hessian": ("hessian-mse", "hessian-logistic", "hessian-cross_entropy", "hessian-deep", "hessian-init",
+                "class-outliers"),
+    "ggn": ("hessian-mse", "hessian-logistic", "hessian-cross_entropy", "ggn-ntk", "ggn-readout", "class-outliers"),
 }
 
 
@@ -105,6 +116,8 @@ def route_of(args) -> Route | None:
     if args.matrix in ("jacobian", "gram"):
         return ROUTES[args.matrix]
     loss = args.loss or "mse"
+    if args.class_mean_gram is not None:
+        return ROUTES["class-outliers"]
     if args.depth is None:
         return None
     if args.depth == 0:
@@ -113,6 +126,8 @@ def route_of(args) -> Route | None:
             route = Route(route.name, route.flags | {"block"})
         return route
     if args.matrix == "hessian":
+        if args.epsilon is None and args.depth == 1 and loss == "mse":
+            return ROUTES["hessian-init"]
         return ROUTES["hessian-deep"]
     if args.depth == 1 and loss == "mse":
         return ROUTES["ggn-readout" if args.block == "readout" else "ggn-ntk"]
@@ -174,6 +189,12 @@ def register(sub) -> None:
     p.add_argument("--block", choices=("full", "readout"),
                    help="ggn of a two-layer network: full (the NTK Gram, default) or readout (its readout block)")
     p.add_argument("--epsilon", type=float, help="loss level of a critical point (Pennington-Bahri)")
+    p.add_argument("--target-variance", type=float,
+                   help="variance of the regression targets, for the Hessian of a two-layer network at "
+                        "initialization (default 1: targets standardized)")
+    p.add_argument("--class-mean-gram", metavar="FILE.npy",
+                   help="the C² × C² class-mean Gram matrix (np.save of validation.curvature.class_mean_gram("
+                        "model, X, y).gram), with --classes C: Papyan's class outliers")
     p.add_argument("--points", type=_size, default=21,
                    help=f"density grid points (0 to {MAX_POINTS}, default 21; 0: none)")
     p.add_argument("--json", action="store_true", help="machine-readable JSON")
@@ -201,7 +222,7 @@ def _check_flags(args) -> None:
         if getattr(args, dest) is not None and dest not in route.flags:
             raise UsageError(f"predict {args.matrix}: {flag} is not used by the theory chosen here, "
                              f"{route.name}; it is used by: {_users(dest)}")
-    for dest in ("sigma_w", "sigma_b", "weight_norm", "epsilon"):
+    for dest in ("sigma_w", "sigma_b", "weight_norm", "epsilon", "target_variance"):
         if getattr(args, dest) is not None:
             check(FLAG[dest], getattr(args, dest), LOCATION)
     for dest in _POPULATION:
@@ -217,6 +238,37 @@ def _check_flags(args) -> None:
                          f"{len(args.covariance)}; give one weight per eigenvalue")
 
 
+def _load_gram(path):
+    """The --class-mean-gram file: a 2-D float array saved by np.save (no pickles)."""
+    import numpy as np
+
+    try:
+        gram = np.load(path, allow_pickle=False)
+    except (OSError, ValueError) as err:
+        raise UsageError(f"predict: --class-mean-gram {path}: cannot read a .npy array ({err})") from None
+    if gram.ndim != 2 or gram.shape[0] != gram.shape[1] or not np.issubdtype(gram.dtype, np.number):
+        raise UsageError(f"predict: --class-mean-gram {path}: a square numeric matrix (C² × C²), got shape "
+                         f"{gram.shape} of {gram.dtype}")
+    if gram.shape[0] > MAX_SIZE_GRAM:
+        raise UsageError(f"predict: --class-mean-gram {path}: at most {MAX_SIZE_GRAM} rows (C ≤ 100), got "
+                         f"{gram.shape[0]}")
+    if not np.all(np.isfinite(gram)):
+        raise UsageError(f"predict: --class-mean-gram {path}: has non-finite entries")
+    return gram.astype(float)
+
+
+def answer_block(pred, theory) -> str:
+    """What the answer rests on, in one block a newcomer finds: the theory that answered, each
+    assumption, the source, and what the tolerance is a tolerance of."""
+    wrap = textwrap.TextWrapper(100, initial_indent="  - ", subsequent_indent="    ", break_on_hyphens=False)
+    lines = ["", "what this answer assumes", "------------------------", f"theory: {theory}", "assumptions:"]
+    lines += [wrap.fill(a) for a in pred.assumptions]
+    lines.append(textwrap.fill(f"source: {pred.source}", 100, subsequent_indent="    ", break_on_hyphens=False))
+    lines.append(f"tolerance: {pred.tolerance:.3g} (numerical, of the law's cdf and edges; not the finite-size "
+                 "error)")
+    return "\n".join(lines) + "\n"
+
+
 def run(args) -> int:
     import rmtheory.predict as predict
 
@@ -230,18 +282,27 @@ def run(args) -> int:
         kwargs["covariance"] = Atoms(args.covariance, args.covariance_weights)
     if args.matrix != "ggn":
         kwargs.pop("block", None)
+    if args.class_mean_gram is not None:
+        kwargs["class_mean_gram"] = _load_gram(args.class_mean_gram)
     pred = getattr(predict, args.matrix)(**kwargs)
     points = points if pred.law is not None else 0
+    route = route_of(args)
+    theory = route.name if route is not None else args.matrix
     if args.json:
-        out = pred.to_dict(points)
+        out = {"theory": theory, **pred.to_dict(points)}
         _output.print_json(out)
         return 0
+    print(f"theory: {theory}")
     print(pred.summary())
-    print(f"lambda_max: {pred.lambda_max:.10g}")
-    for a in pred.assumptions:
-        print(f"assumption: {a}")
-    print(f"source: {pred.source}")
-    print(f"tolerance: {pred.tolerance:.3g}")
+    print(f"lambda_max: {pred.lambda_max:.10g}" + (" (the N → ∞ edge)" if "regime" in pred.quantities else ""))
+    q = pred.quantities
+    if "regime" in q:
+        at_width = q.get("lambda_max_classical") if "classical" in q["regime"] else q.get("lambda_max_at_width")
+        band = q.get("lambda_max_at_width_band")
+        print(f"lambda_max at width {pred.parameters.get('width')}: {at_width:.6g}"
+              + (f" (finite-N model 5-95 % band [{band[0]:.4g}, {band[1]:.4g}])" if band else "")
+              + f"; {q['regime']}")
+    print(answer_block(pred, theory))
     if points:
         dens = pred.density(points)
         _output.print_table({"x": dens["x"], "pdf": dens["pdf"], "cdf": dens["cdf"]})

@@ -18,6 +18,7 @@ from rmtheory.predict.critical_point_hessian import (
 )
 from rmtheory.predict.doors import ggn, gram, hessian, jacobian
 from rmtheory.predict.glm import least_squares_hessian, logistic_hessian, softmax_hessian
+from rmtheory.predict.hessian_at_init import two_layer_hessian_at_init
 from rmtheory.predict.input_output_jacobian import (
     DeepJacobian,
     MeanField,
@@ -39,6 +40,7 @@ __all__ = [
     "least_squares_hessian", "logistic_hessian", "softmax_hessian",
     "random_features_gram", "random_features_law", "two_layer_ntk_gram", "two_layer_ntk_law",
     "deep_jacobian", "DeepJacobian", "mean_field", "MeanField", "jacobian_edge_growth",
+    "two_layer_hessian_at_init",
     "pennington_bahri", "pennington_bahri_law", "pennington_bahri_index", "critical_epsilon",
     "class_outliers",
     # activations and edge scaling

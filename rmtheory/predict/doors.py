@@ -15,6 +15,7 @@ gram       depth = 1 (random features), d, P, width      :func:`random_features_
 hessian    depth = 0, loss mse                           :func:`least_squares_hessian`
 hessian    depth = 0, loss logistic, weight_norm         :func:`logistic_hessian` (Liao & Mahoney 2021)
 hessian    depth = 0, loss cross_entropy, classes, w = 0 :func:`softmax_hessian`
+hessian    depth = 1, loss mse, no epsilon (at init)      :func:`two_layer_hessian_at_init`: G ⊞ semicircle(R)
 hessian    depth ≥ 1, epsilon (loss at a critical point) :func:`pennington_bahri` with φ = n/(outputs·P)
 hessian    classes and class_mean_gram                   :func:`class_outliers` (Papyan 2019/2020)
 ggn        depth = 0                                     as hessian (the GGN of a GLM is its Hessian)
@@ -36,7 +37,7 @@ Example (the Jacobian of a critical ReLU network; a deep Hessian needs the loss 
     >>> rmt.predict.hessian(width=300, depth=2, d=100, P=1000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    rmtheory.params.NoTheoryError: no theory for hessian of a depth-2 network ...: needs ... epsilon ...
+    rmtheory.params.NoTheoryError: no theory for hessian of a depth-2 network ...: needs ... epsilon ... predict ggn ...
 """
 
 from __future__ import annotations
@@ -94,19 +95,27 @@ def _linear_model(matrix, d, P, covariance, loss, classes, weight_norm):
 
 def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weights="gaussian", sigma_w=1.0,
             sigma_b=0.0, outputs=1, covariance=None, classes=None, loss="mse", weight_norm=None, epsilon=None,
-            class_mean_gram=None) -> Prediction:
-    """The Hessian's spectrum by the theory that applies (module table); NoTheoryError otherwise."""
+            class_mean_gram=None, target_variance=1.0) -> Prediction:
+    """The Hessian's spectrum by the theory that applies (module table); NoTheoryError otherwise.
+
+    ``target_variance`` is the variance of the regression targets, read by the depth-1 MSE Hessian at
+    initialization (default 1: standardized targets)."""
     width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
     loss = check("loss", loss, OneOf(LOSSES))
-    _need("hessian", None, "the depth (0 for a linear model)", depth=depth)
-    if class_mean_gram is not None:
+    if class_mean_gram is not None:     # the class structure is the data's, whatever the depth
         return _classes("hessian", classes, loss, class_mean_gram, width, depth, d, P, outputs)
+    _need("hessian", None, "the depth (0 for a linear model)", depth=depth)
     if depth == 0:
         return _linear_model("hessian", d, P, covariance, loss, classes, weight_norm)
+    if epsilon is None and depth == 1 and loss == "mse":
+        return _two_layer_at_init(width, d, P, activation, weights, sigma_w, sigma_b, outputs, target_variance)
     if epsilon is None:
-        raise NoTheoryError(f"hessian of a depth-{depth} network", "epsilon=None, class_mean_gram=None",
-                            "the loss level epsilon of a critical point (Pennington-Bahri) or classes with "
-                            "class_mean_gram (Papyan)")
+        raise NoTheoryError(f"hessian of a depth-{depth} network with loss {loss}",
+                            "epsilon=None, class_mean_gram=None",
+                            "the loss level epsilon of a critical point (Pennington-Bahri), classes with "
+                            "class_mean_gram (Papyan), or depth 1 with loss mse (at initialization); the "
+                            "Gauss-Newton part alone answers at depth 1: rmtheory predict ggn / "
+                            "rmtheory.predict.ggn")
     from rmtheory.predict.critical_point_hessian import pennington_bahri
 
     if loss != "mse":
@@ -114,6 +123,19 @@ def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weight
     _need("Pennington-Bahri φ = n/(outputs·P)", None, "width, d and P", width=width, d=d, P=P)
     n = parameter_count(width, depth, d, outputs)
     return pennington_bahri(epsilon, n / (outputs * P), n=n)
+
+
+def _two_layer_at_init(width, d, P, activation, weights, sigma_w, sigma_b, outputs, target_variance):
+    if check("weights", weights, OneOf(("gaussian", "orthogonal"))) != "gaussian":
+        raise NoTheoryError("weights", weights, "gaussian weights (the two-layer Hessian at initialization)")
+    if check("sigma_b", sigma_b, Real(0, None)):
+        raise NoTheoryError("sigma_b", sigma_b, "sigma_b = 0 (no biases in the two-layer theory)")
+    if outputs != 1:
+        raise NoTheoryError("outputs", outputs, "outputs = 1 (the two-layer theory has one scalar output)")
+    _need("hessian of a two-layer network at initialization", None, "width, d and P", width=width, d=d, P=P)
+    from rmtheory.predict.hessian_at_init import two_layer_hessian_at_init
+
+    return two_layer_hessian_at_init(d, width, P, activation, sigma_w=sigma_w, target_variance=target_variance)
 
 
 def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
@@ -125,7 +147,7 @@ def _classes(matrix, classes, loss, gram, width, depth, d, P, outputs):
         # the C-logit softmax cross-entropy); mapping it silently would change the matrix described
         raise NoTheoryError("loss", loss, "mse or cross_entropy for class outliers (Papyan 2019/2020 decompose the "
                             "C-output loss; binary logistic regression is cross_entropy with classes=2)")
-    n = parameter_count(width, depth, d, outputs) if None not in (width, d) else None
+    n = parameter_count(width, depth, d, outputs) if None not in (width, depth, d) else None
     return class_outliers(classes, matrix="ggn" if matrix == "ggn" else "hessian",
                           loss="mse" if loss == "mse" else "cross_entropy", class_mean_gram=gram,
                           n=n, P=P)
@@ -144,7 +166,8 @@ def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="g
     width, depth, d, P, outputs = _arch(width, depth, d, P, outputs)
     loss = check("loss", loss, OneOf(LOSSES))
     block = check("block", block, OneOf(("full", "readout")))
-    _need("ggn", None, "the depth (0 for a linear model)", depth=depth)
+    if class_mean_gram is None:
+        _need("ggn", None, "the depth (0 for a linear model)", depth=depth)
     if block == "readout" and (class_mean_gram is not None or depth != 1 or loss != "mse"):
         raise ParameterError("block", block, "'full' (block='readout' is the readout block of the depth-1 MSE GGN; "
                              "other GGNs have no blocks to choose)")

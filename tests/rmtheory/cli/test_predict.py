@@ -34,7 +34,8 @@ def test_gram_hessian_ggn_text(capsys):
     assert main(["predict", "gram", "--width", "300", "--d", "200", "--P", "400", "--activation", "tanh",
                  "--points", "0"]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("matrix: M = (1/P) Y Yᵀ") and "source: Pennington & Worah" in text
+    assert text.startswith("theory: gram (depth 1, random features)\nmatrix: M = (1/P) Y Yᵀ")
+    assert "source: Pennington & Worah" in text
     assert main(["predict", "hessian", "--depth", "0", "--d", "200", "--P", "800", "--json", "--points", "0"]) == 0
     assert json.loads(capsys.readouterr().out)["support"] == [{"lower": 0.25, "upper": 2.25}]
     assert main(["predict", "ggn", "--width", "300", "--depth", "1", "--d", "200", "--P", "400", "--json",
@@ -144,3 +145,36 @@ def test_flags_left_at_their_defaults_reach_the_theory_unchanged(capsys):
     assert main(["predict", "hessian", "--depth", "0", "--d", "20", "--P", "80", "--covariance", "1", "4",
                  "--covariance-weights", "3", "--json", "--points", "0"]) == 2
     assert "--covariance-weights has 1 values and --covariance 2" in capsys.readouterr().err
+
+
+def test_two_layer_hessian_answers_with_its_theory_and_assumptions():
+    r = run_cli("hessian", "--width", "30", "--depth", "1", "--d", "20", "--P", "100", "--activation", "tanh",
+                "--target-variance", "1", "--points", "5")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("theory: hessian at depth 1 with loss mse at initialization")
+    text = " ".join(r.stdout.split())
+    assert "what this answer assumes" in text and "(Pennington-Bahri free independence)" in text
+    j = run_cli("hessian", "--width", "30", "--depth", "1", "--d", "20", "--P", "100", "--activation", "tanh",
+                "--json", "--points", "5")
+    out = json.loads(j.stdout)
+    assert out["theory"].startswith("hessian at depth 1") and len(out["density"]["x"]) == 5
+    assert out["quantities"]["n"] == 630 and out["support"]
+
+
+def test_deep_hessian_without_epsilon_names_the_door_that_answers():
+    r = run_cli("hessian", "--width", "30", "--depth", "2", "--d", "20", "--P", "100")
+    assert r.returncode == 2 and "predict ggn" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_class_mean_gram_file(tmp_path):
+    path = tmp_path / "gram.npy"
+    np.save(path, np.diag([9.0, 0, 0, 0, 4.0, 0, 0, 0, 1.0]))
+    r = run_cli("ggn", "--classes", "3", "--loss", "cross_entropy", "--class-mean-gram", str(path), "--points", "0")
+    assert r.returncode == 0, r.stderr
+    assert "theory: hessian/ggn with --classes and --class-mean-gram" in r.stdout and "outlier:" in r.stdout
+    bad = tmp_path / "bad.npy"
+    np.save(bad, np.ones(3))
+    r = run_cli("ggn", "--classes", "3", "--class-mean-gram", str(bad))
+    assert r.returncode == 2 and "square numeric matrix" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = run_cli("ggn", "--classes", "3", "--class-mean-gram", str(tmp_path / "missing.npy"))
+    assert r.returncode == 2 and "cannot read" in r.stderr

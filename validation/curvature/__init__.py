@@ -37,6 +37,7 @@ True
 """
 
 from validation.curvature import metrics
+from validation.curvature.class_structure import ClassMeanGram, class_mean_gram
 from validation.curvature.determinism import (
     DeterminismReport,
     NonDeterministicOperatorError,
@@ -51,6 +52,7 @@ from validation.curvature.slq import SLQResult, gaussian_density, slq
 from validation.curvature.trace import TraceResult, trace
 
 __all__ = [
+    "class_mean_gram", "ClassMeanGram",
     "CurvatureOperator", "MatrixOperator", "NotTwiceDifferentiableError", "hessian", "ggn", "fisher",
     "lanczos", "LanczosResult", "LanczosNotConverged", "slq", "SLQResult", "gaussian_density",
     "kpm", "KPMResult", "spectral_bounds", "trace", "TraceResult", "exact_hessian", "exact_matrix",

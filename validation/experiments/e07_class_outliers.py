@@ -86,29 +86,11 @@ def _gap_ratio(top: np.ndarray) -> float:
 
 
 def class_mean_gram(model, X, y, C):
-    """The C² × C² Gram matrix of the class means δ_{c,c'} (weighted by class frequency) and the means'
-    norms; δ_{c,c'} = (1/P_c) Σ_{i∈c} √p_ic' J_iᵀ(e_c' − p_i) (module docstring)."""
-    import torch
+    """(Γ, ‖δ_{c,c'}‖) of :func:`validation.curvature.class_mean_gram` (cross-entropy factors)."""
+    from validation.curvature import class_mean_gram as measure
 
-    params = [q for q in model.parameters() if q.requires_grad]
-    with torch.no_grad():
-        probs = torch.softmax(model(X), dim=1)
-    means = []
-    weights = []
-    eye = torch.eye(C, dtype=X.dtype, device=X.device)
-    for c in range(C):
-        idx = (y == c).nonzero().flatten()
-        Xc, pc = X[idx], probs[idx]
-        out = model(Xc)
-        for c2 in range(C):
-            u = (torch.sqrt(pc[:, c2:c2 + 1]) * (eye[c2] - pc)).detach() / len(idx)
-            g = torch.autograd.grad((out * u).sum(), params, retain_graph=c2 < C - 1)
-            means.append(torch.cat([gi.reshape(-1) for gi in g]))
-            weights.append(len(idx) / len(y))
-    M = torch.stack(means)                                  # (C², n)
-    w = torch.as_tensor(weights, dtype=M.dtype, device=M.device).sqrt()
-    Mw = M * w[:, None]
-    return (Mw @ Mw.T).cpu().numpy(), M.norm(dim=1).cpu().numpy()
+    result = measure(model, X, y, C)
+    return result.gram, result.norms
 
 
 @experiment(

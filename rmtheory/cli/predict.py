@@ -299,9 +299,10 @@ def run(args) -> int:
     if "regime" in q:
         at_width = q.get("lambda_max_classical") if "classical" in q["regime"] else q.get("lambda_max_at_width")
         band = q.get("lambda_max_at_width_band")
-        print(f"lambda_max at width {pred.parameters.get('width')}: {at_width:.6g}"
-              + (f" (finite-N model 5-95 % band [{band[0]:.4g}, {band[1]:.4g}])" if band else "")
-              + f"; {q['regime']}")
+        if at_width is not None:
+            print(f"lambda_max at width {pred.parameters.get('width')}: {at_width:.6g}"
+                  + (f" (finite-N model 5-95 % band [{band[0]:.4g}, {band[1]:.4g}])" if band else "")
+                  + f"; {q['regime']}")
     print(answer_block(pred, theory))
     if points:
         dens = pred.density(points)

@@ -98,8 +98,13 @@ def finite_width_jacobian(law, depth, width, tlaw, weights):
                    lambda_max_at_width_band=[float(np.quantile(tops, 0.05)), float(np.quantile(tops, 0.95))],
                    log_lambda_max_mean=float(logs.mean()), log_lambda_max_sd=float(logs.std(ddof=1)),
                    lambda_max_at_width_draws=int(tops.size))
-    out["regime"] = ("infinite-width bulk; top eigenvalue at its classical location" if ratio <= CROSSOVER else
-                     "infinite-width bulk; top eigenvalue from the finite-width model (L/N beyond the crossover)")
+    if ratio <= CROSSOVER:
+        out["regime"] = "infinite-width bulk; top eigenvalue at its classical location"
+    elif tops is not None:
+        out["regime"] = "infinite-width bulk; top eigenvalue from the finite-width model (L/N beyond the crossover)"
+    else:
+        out["regime"] = ("infinite-width bulk; L/N beyond the crossover and the finite-width model over its cost "
+                         "budget: λ_max is below the classical location, by how much not computed")
     assumptions = (
         f"finite width N = {width}, L/N = {ratio:.3g}: the bulk is the N → ∞ law (validated up to L/N = 0.5); "
         f"λ_max is below the N → ∞ edge: its classical location (L/N ≤ {CROSSOVER}) or the finite-N model's "

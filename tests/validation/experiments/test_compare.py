@@ -50,3 +50,23 @@ def test_pooled_matrices_are_calibrated_as_pooled():
     checks, _, info = _compare.spectral_checks(lam, None, ALPHA, n=100, law=law, matrices=2, draws=DRAWS)
     assert all(c.passed for c in checks)
     assert info["calibration"]["ks"]["n"] == 200
+
+
+def test_resolved_law_compares_a_deep_product_above_the_float_floor():
+    """A deep ReLU product (L = 20) puts a fifth of its continuous mass below 10⁻¹⁶ × its edge, and
+    more below the KS test's default atom snapping (10⁻⁹ × the spread), which merges it with the
+    kernel; above a fixed floor the model's own spectra match the law, and the resolved law is the
+    law with its mass below the floor moved onto 0."""
+    from rmtheory.predict.deep_product_law import GaussianProductLaw
+
+    law = GaussianProductLaw(20, 0.5, 1.0, 2.0)
+    resolved = _compare.ResolvedLaw(law, 1e-16 * law.upper_edge)
+    assert resolved.atoms[0] == (0.0, pytest.approx(float(law.cdf(resolved.floor)), abs=1e-15))
+    assert resolved.atoms[0][1] > 0.55                  # the kernel 0.5 and ~0.1 of continuous mass
+    x = np.array([1e-3, 1.0, 50.0])
+    assert np.allclose(resolved.cdf(x), law.cdf(x), atol=1e-15)
+    assert list(resolved.resolve([1e-40, 1.0])) == [0.0, 1.0]
+    rng = np.random.default_rng(0)
+    lam = np.concatenate([law.model_sample(100, rng) for _ in range(4)])
+    assert rmt.stats.ks_test(resolved.resolve(lam), resolved).statistic < 0.05
+    assert rmt.stats.ks_test(lam, law).statistic > 0.1       # the snapping merges the tiny eigenvalues

@@ -16,6 +16,7 @@ from validation.experiments import (  # noqa: F401 - registration
     e09_training_density,
     e10_tracy_widom,
     e11_ntk_ggn,
+    e12_hessian_at_init,
     selfcheck,
 )
 from validation.experiments.base import REGISTRY, Experiment

@@ -125,14 +125,20 @@ def hessian(*, width=None, depth=None, d=None, P=None, activation="relu", weight
     return pennington_bahri(epsilon, n / (outputs * P), n=n)
 
 
-def _two_layer_at_init(width, d, P, activation, weights, sigma_w, sigma_b, outputs, target_variance):
+def _two_layer_model(what, width, d, P, weights, sigma_b, outputs):
+    """The two-layer NTK model's conditions (rmtheory.predict.ntk): Gaussian weights, no biases, one
+    output, and the sizes."""
     if check("weights", weights, OneOf(("gaussian", "orthogonal"))) != "gaussian":
-        raise NoTheoryError("weights", weights, "gaussian weights (the two-layer Hessian at initialization)")
+        raise NoTheoryError("weights", weights, f"gaussian weights (the {what}, rmtheory.predict.ntk)")
     if check("sigma_b", sigma_b, Real(0, None)):
-        raise NoTheoryError("sigma_b", sigma_b, "sigma_b = 0 (no biases in the two-layer theory)")
+        raise NoTheoryError("sigma_b", sigma_b, f"sigma_b = 0 (no biases in the {what})")
     if outputs != 1:
-        raise NoTheoryError("outputs", outputs, "outputs = 1 (the two-layer theory has one scalar output)")
-    _need("hessian of a two-layer network at initialization", None, "width, d and P", width=width, d=d, P=P)
+        raise NoTheoryError("outputs", outputs, f"outputs = 1 (the {what} has one scalar output)")
+    _need(what, None, "width, d and P", width=width, d=d, P=P)
+
+
+def _two_layer_at_init(width, d, P, activation, weights, sigma_w, sigma_b, outputs, target_variance):
+    _two_layer_model("two-layer Hessian at initialization", width, d, P, weights, sigma_b, outputs)
     from rmtheory.predict.hessian_at_init import two_layer_hessian_at_init
 
     return two_layer_hessian_at_init(d, width, P, activation, sigma_w=sigma_w, target_variance=target_variance)
@@ -185,13 +191,7 @@ def ggn(*, width=None, depth=None, d=None, P=None, activation="relu", weights="g
                                      "Φ = f(X Wᵀ/√d) the random features",
                            assumptions=p.assumptions + ("only the readout block of the GGN (block='readout')",
                                                         "weights at initialization"))
-        if check("weights", weights, OneOf(("gaussian", "orthogonal"))) != "gaussian":
-            raise NoTheoryError("weights", weights, "gaussian weights (the NTK Gram theory, rmtheory.predict.ntk)")
-        if check("sigma_b", sigma_b, Real(0, None)):
-            raise NoTheoryError("sigma_b", sigma_b, "sigma_b = 0 (no biases in the two-layer NTK theory)")
-        if outputs != 1:
-            raise NoTheoryError("outputs", outputs, "outputs = 1 (the two-layer NTK theory has one scalar output)")
-        _need("ggn of a two-layer network", None, "width, d and P", width=width, d=d, P=P)
+        _two_layer_model("two-layer NTK Gram theory", width, d, P, weights, sigma_b, outputs)
         from rmtheory.predict.ntk import two_layer_ntk_gram
 
         return two_layer_ntk_gram(d, width, P, activation, sigma_w=sigma_w)

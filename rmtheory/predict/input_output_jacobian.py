@@ -67,6 +67,11 @@ SOURCE = ("Pennington, Schoenholz & Ganguli (2017), Resurrecting the sigmoid in 
           "solved here as the inverse function z = σ_w^{2L}(1 + m)^a m^{L−1} y^L, m = M_{D²}(y)")
 
 
+CLOSED_FORM_SOURCE = ("; for Gaussian weights and D² ∈ {0, c} the inverse function eliminated to x = s(1 + m)"
+                      "(m + p)^L/m and solved in closed parametric form, the mass above x = (1/π)[L Im m − "
+                      "arg(1 + m) − L p arg(m + p)] (rmtheory.predict.deep_product_law)")
+
+
 # --------------------------------------------------------------------------- mean field
 @dataclass(frozen=True)
 class MeanField:
@@ -382,9 +387,9 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
         tol = 1e-15
         top = max(x for x, _ in atoms)
     elif kind == "gaussian" and _single_nonzero_value(tlaw) is not None and (L >= 2 or tlaw.mass_at(0.0) == 0.0):
-        # (one layer with a kernel has a lower edge above 0, off this curve: the solver below has it)
         # D² ∈ {0, c}: the closed-form curve, exact at any depth (the quadrature solver below stops
-        # resolving the cdf near 20 layers)
+        # resolving the cdf near 20 layers); one layer with a kernel has a lower edge above 0, off
+        # this curve, and stays with the solver
         p, c = _single_nonzero_value(tlaw)
         law = GaussianProductLaw(L, p, c, sigma_w**2, model=law)
         tol = law.numerical_tolerance
@@ -437,7 +442,7 @@ def deep_jacobian(depth: int, activation="tanh", *, sigma_w: float = 1.0, sigma_
             "biases iid N(0, σ_b²)",
             "D_l asymptotically free of the weights and of each other (PSG 2018; Pastur & Slavin 2020)",
         ) + finite_assumptions,
-        source=SOURCE, tolerance=tol,
+        source=SOURCE + (CLOSED_FORM_SOURCE if isinstance(law, GaussianProductLaw) else ""), tolerance=tol,
         parameters={"depth": L, "activation": act.name, "sigma_w": sigma_w, "sigma_b": sigma_b,
                     "weights": kind, "width": width},
         dimension=width)

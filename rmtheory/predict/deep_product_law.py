@@ -38,11 +38,12 @@ Example (ReLU at criticality, σ_w² = 2, two layers: the edge 11.09 of the quad
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 
 from rmtheory.laws.base import SpectralLaw
-from rmtheory.params import Integer, Parameter, ParameterError, Real, SolverError
+from rmtheory.params import Integer, Parameter, ParameterError, Real, SolverError, check
 
 __all__ = ["GaussianProductLaw"]
 
@@ -74,6 +75,7 @@ class GaussianProductLaw(SpectralLaw):
         self.log_s = L * math.log(self.sigma_w2 * self.c)
         self.phi_max = math.pi / L if p < 1 else math.pi / (L + 1)
         m_edge = (-(L - 1) + math.sqrt((L - 1) ** 2 + 4 * L * p)) / (2 * L)
+        self._m_edge = m_edge
         self.log_top = self.log_s + math.log1p(m_edge) + L * math.log(m_edge + p) - math.log(m_edge)
         self._model = model       # a DeepJacobian to sample from (its model and its network)
         u = 0.5 * (1 - np.cos(np.linspace(0.0, math.pi, _TABLE_POINTS)))[1:-1]
@@ -200,26 +202,129 @@ class GaussianProductLaw(SpectralLaw):
         return 0.5 * (lo + hi)
 
     def exact_moments(self, order):
-        return self._model.exact_moments(order) if self._model is not None else self._free().exact_moments(order)
+        """m_1 … m_order exactly (fractions of the parameters' binary values), by Lagrange inversion of
+        χ(m) = m S(m)/(1 + m) with S(m) = (σ_w² c)^{−L} (m + p)^{−L} (the product of the layers'
+        S-transforms, S_{WWᵀ} = 1/(σ_w²(1 + m)), S_{D²} = (1 + m)/(c(m + p))):
+
+            m_k = (σ_w² c)^{Lk}/k · [m^{k−1}] (1 + m)^k (m + p)^{Lk}
+                = (σ_w² c)^{Lk}/k · Σ_j C(k, j) C(Lk, k − 1 − j) p^{Lk − k + 1 + j}.
+
+        For L = 1, p = 1, σ_w² c = 1 these are the Catalan numbers (Marchenko-Pastur at ratio 1).
+        """
+        order = check("order", order, Integer(0, None))
+        a, p, L = Fraction(self.sigma_w2) * Fraction(self.c), Fraction(self.p), self.depth
+        moments = []
+        for k in range(1, order + 1):
+            total = sum(math.comb(k, j) * math.comb(L * k, k - 1 - j) * p ** (L * k - k + 1 + j)
+                        for j in range(k))
+            moments.append(a ** (L * k) * total / k)
+        return moments
 
     def _moment(self, k):
         return float(self.exact_moments(k)[-1]) if k else 1.0
 
-    def _free(self):
-        from rmtheory.predict.input_output_jacobian import DeepJacobian
-        from rmtheory.predict.weight_law import WeightLaw
+    # ------------------------------------------------------------------ Stieltjes transform
+    def _log_map(self, w, log_z):
+        """log x(w) − log z with its imaginary part wrapped into (−π, π]: zero exactly at the roots."""
+        f = (self.log_s + np.log(1.0 - self.p + w) + self.depth * np.log(w) - np.log(w - self.p) - log_z)
+        return f.real + 1j * np.angle(np.exp(1j * f.imag))
 
-        tlaw = WeightLaw.atoms_of([0.0, self.c] if self.p < 1 else [self.c], [1 - self.p, self.p] if self.p < 1
-                                  else [1.0])
-        return DeepJacobian(self.depth, tlaw, sigma_w=math.sqrt(self.sigma_w2))
+    def _in_image(self, w):
+        """w in the image of the upper half-plane: 0 < −arg w < φ_max and |w| below the curve."""
+        phi = -np.angle(w)
+        excess = np.abs(np.angle(w - self.p)) - np.abs(np.angle(1.0 - self.p + w)) - self.depth * phi
+        return (phi > 0) & (phi < self.phi_max) & (excess > 0)
 
+    def _stieltjes(self, z):
+        """g(z) = ∫ρ(x)/(x − z) dx = −(1 + m)/z, m = w − p the root of (1) in the image of ℂ⁺ (the
+        region between (0, p + m_edge) and the curve): followed from z = Re z + i∞, where m ≈ μ₁/z,
+        down to Im z. On the real axis: the boundary value g(x + i0) inside the support, the real root
+        outside (x > x₊: w ∈ (p, p + m_edge); x < 0: w ∈ (0, p))."""
+        z = np.asarray(z, complex)
+        out = np.full(z.shape, np.nan + 0j)
+        real = z.imag == 0
+        x = z.real
+        inside = real & self._interior(np.where(real, x, -1.0))
+        if inside.any():
+            w = self._solve(np.log(x[inside]))
+            out[inside] = -(1.0 - self.p + w) / x[inside]
+        for mask, lo0, hi0, sign in ((real & (x > self.upper_edge), self.p, self.p + self._m_edge, -1.0),
+                                     (real & (x < 0), 0.0, self.p, 1.0)):
+            if mask.any():
+                target = np.log(np.abs(x[mask]))
+                lo, hi = np.full(target.shape, lo0), np.full(target.shape, hi0)
+                for _ in range(200):   # log|x(w)| is monotone on the interval (sign: its direction)
+                    mid = 0.5 * (lo + hi)
+                    up = sign * (self.log_s + np.log(1.0 - self.p + mid) + self.depth * np.log(mid)
+                                 - np.log(np.abs(mid - self.p)) - target) > 0
+                    lo, hi = np.where(up, lo, mid), np.where(up, mid, hi)
+                out[mask] = -(1.0 - self.p + 0.5 * (lo + hi)) / x[mask]
+        out[real & (x == 0)] = np.inf if self.p < 1 else np.nan
+        off = ~real
+        if off.any():
+            out[off] = self._stieltjes_off_axis(z[off])
+        return out
+
+    def _stieltjes_off_axis(self, z):
+        flip = z.imag < 0
+        zu = np.where(flip, z.conj(), z)
+        scale = self.upper_edge + np.abs(zu.real)
+        top = 1e8 * scale
+        steps = max(int(np.ceil(np.log2(np.max(top / zu.imag)))) + 1, 1)
+        mean = float(self.exact_moments(1)[0])
+        w = None
+        for t in np.linspace(1.0, 0.0, steps + 1):
+            im = np.exp(np.log(zu.imag) * (1 - t) + np.log(np.maximum(top, zu.imag)) * t)
+            zt = zu.real + 1j * im
+            if w is None:
+                w = self.p + mean / zt
+            log_z = np.log(zt)
+            for _ in range(50):
+                f = self._log_map(w, log_z)
+                df = 1.0 / (1.0 - self.p + w) + self.depth / w - 1.0 / (w - self.p)
+                step = f / df
+                new = w - step
+                for _ in range(30):            # damped: never leave the region of the right root
+                    bad = ~self._in_image(new)
+                    if not bad.any():
+                        break
+                    step = np.where(bad, 0.5 * step, step)
+                    new = w - step
+                w = new
+                if np.all(np.abs(step) <= 1e-15 * np.abs(w)):
+                    break
+        # log(w − p) is formed by a subtraction: far from the support (w → p) its rounding error
+        # grows like ε p/|w − p| while g = −(1 + m)/z stays accurate
+        res = np.abs(self._log_map(w, np.log(zu))) / (1e-10 + 1e-15 * self.p / np.abs(w - self.p))
+        ok = (res <= 1.0) & self._in_image(w)
+        if not np.all(ok):
+            raise SolverError(f"{self.expression()}: the Stieltjes transform at z = {zu[~ok][:1]!r} "
+                              "did not converge on the branch of the measure")
+        g = -(1.0 - self.p + w) / zu
+        return np.where(flip, g.conj(), g)
+
+    # ------------------------------------------------------------------ sampling
     def _sample(self, n, rng):
-        return (self._model or self._free())._sample(n, rng)
+        return self._model._sample(n, rng) if self._model is not None else self._model_product(n, rng)
 
     def model_sample(self, n, rng=None):
-        """One n×n matrix of the law's own model (L Gaussian layers, D² iid, free of W); see
-        :meth:`~rmtheory.predict.input_output_jacobian.DeepJacobian.model_sample`."""
-        return (self._model or self._free()).model_sample(n, rng)
+        """Eigenvalues of one n×n J Jᵀ of the law's own model: L Gaussian layers W_l with entries of
+        variance σ_w²/n, D_l² iid in {0, c} with P(c) = p, free of the W.
+
+            >>> GaussianProductLaw(depth=3, p=0.5, c=1.0, sigma_w2=2.0).model_sample(40, rng=0).shape
+            (40,)
+        """
+        n = check("n", n, Integer(1, None))
+        return np.sort(self._model_product(n, np.random.default_rng(rng)))
+
+    def _model_product(self, n, rng):
+        jac = None
+        for _ in range(self.depth):
+            W = rng.standard_normal((n, n)) * math.sqrt(self.sigma_w2 / n)
+            d = np.where(rng.random(n) < self.p, math.sqrt(self.c), 0.0)
+            jac = d[:, None] * (W if jac is None else W @ jac)
+        s = np.linalg.svd(jac, compute_uv=False)
+        return s * s
 
     def default_range(self):
         return 0.0, 1.05 * self.upper_edge

@@ -43,6 +43,7 @@ import math
 
 import numpy as np
 
+from rmtheory.laws.affine import AffineImage
 from rmtheory.laws.base import SpectralLaw
 from rmtheory.params import Integer, NoTheoryError, Real, check
 
@@ -158,7 +159,6 @@ def residual_second_moment(activation, d, width, P, *, sigma_w=1.0, sigma_x=1.0,
 
 def two_layer_hessian_at_init(d, width, P, activation="tanh", *, sigma_w=1.0, sigma_x=1.0, target_variance=1.0):
     """Prediction for the Hessian (n×n) of the half-MSE loss of a two-layer network at initialization."""
-    import rmtheory as rmt
     from rmtheory.predict.ntk import two_layer_ntk_gram
     from rmtheory.predict.record import OutlierPrediction, Prediction
 
@@ -191,7 +191,7 @@ def two_layer_hessian_at_init(d, width, P, activation="tanh", *, sigma_w=1.0, si
             merged.append((a, b))
     table = _Tabulated(_free_sum_with_semicircle(g_law, tau, merged),
                        f"P·G ⊞ semicircle(τ={tau:.6g}), two_layer_ntk(d={d}, width={width}, P={P})")
-    law = rmt.AffineImage(table, scale=1.0 / P)
+    law = AffineImage(table, scale=1.0 / P)
     outliers = tuple(OutlierPrediction(o.location / P, o.count, o.source + " (in G = K/P; R moves it by O(σ_R))",
                                        tolerance=o.tolerance) for o in ggn.outliers)
     return Prediction(

@@ -69,14 +69,50 @@ def test_deep_jacobian_door_uses_it_at_any_depth():
     assert p.atoms == [(0.0, 0.5)] and float(p.law.cdf(p.lambda_max)) == 1.0
     q = p.quantities
     assert q["depth_over_width"] == 0.2 and q["hanin_nica_kappa"] == pytest.approx(5.0)
-    # finite width: the classical location and the model's λ_max lie well below the N → ∞ edge
+    # finite width: the classical location lies well below the N → ∞ edge; within the crossover it
+    # answers, and no Monte Carlo is paid for
     assert q["lambda_max_classical"] < 0.6 * p.lambda_max
-    lo, hi = q["lambda_max_at_width_band"]
-    assert lo < q["lambda_max_at_width"] < hi < 3 * p.lambda_max
+    assert "lambda_max_at_width" not in q
     assert any("finite width N = 200" in a for a in p.assumptions)
 
 
 def test_beyond_the_crossover_the_regime_says_so():
     p = rmt.predict.jacobian(width=100, depth=50, activation="tanh")          # q* = 0: linear product
     assert p.quantities["hanin_nica_kappa"] == pytest.approx(2.0)
-    assert "beyond the crossover" in p.quantities["regime"]
+    q = p.quantities
+    assert "beyond the crossover" in q["regime"]
+    # the finite-N model's λ_max: its median well below the N → ∞ edge, its log-normal band wide
+    # enough to reach past it (measured: median 48.4, band [19.0, 176] against the edge 137)
+    lo, hi = q["lambda_max_at_width_band"]
+    assert lo < q["lambda_max_at_width"] < 0.6 * p.lambda_max < hi < 3 * p.lambda_max
+    assert q["lambda_max_at_width_draws"] >= 30
+
+
+@pytest.mark.parametrize("depth,p,c,sigma_w2", [(1, 1.0, 1.0, 1.0), (3, 0.5, 1.0, 2.0), (4, 0.3, 1.7, 0.9)])
+def test_closed_form_moments_equal_the_free_cumulant_recursion(depth, p, c, sigma_w2):
+    from rmtheory.predict.input_output_jacobian import DeepJacobian
+    from rmtheory.predict.weight_law import WeightLaw
+
+    tlaw = WeightLaw.atoms_of([0.0, c] if p < 1 else [c], [1 - p, p] if p < 1 else [1.0])
+    recursion = DeepJacobian(depth, tlaw, sigma_w=sigma_w2**0.5).exact_moments(5)
+    closed = GaussianProductLaw(depth, p, c, sigma_w2).exact_moments(5)
+    assert [float(m) for m in closed] == pytest.approx([float(m) for m in recursion], rel=1e-12)
+    if depth == 1:
+        assert closed == [1, 2, 5, 14, 42]          # Catalan: MP at ratio 1
+
+
+def test_stieltjes_off_the_axis_matches_quadrature_and_is_herglotz_at_depth_40():
+    from rmtheory.laws.base import SpectralLaw
+
+    law = GaussianProductLaw(3, 0.5, 1.0, 2.0)
+    z = np.array([1 + 1j, 5 + 0.1j, -1 + 0.5j, 30 + 2j, 2 - 0.3j])
+    direct = SpectralLaw._stieltjes(law, z)          # the base class's quadrature of ρ/(x − z)
+    assert np.allclose(law.stieltjes(z), direct, rtol=1e-7, atol=1e-9)
+    deep = GaussianProductLaw(40, 0.5, 1.0, 2.0)
+    rng = np.random.default_rng(3)
+    z = rng.uniform(-5, 1.2 * deep.upper_edge, 40) + 1j * 10 ** rng.uniform(-4, 2, 40)
+    g = np.asarray(deep.stieltjes(z))
+    assert np.all(g.imag > 0)
+    # large |z|: g ≈ −1/z − μ₁/z²
+    big = 1e6 * deep.upper_edge * (1 + 1j)
+    assert complex(deep.stieltjes(big)) == pytest.approx(-1 / big - 1.0 / big**2, rel=1e-9)

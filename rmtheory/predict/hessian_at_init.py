@@ -13,21 +13,30 @@ G. Its nonzero eigenvalues are those of K/P, K = J Jᵀ the empirical NTK Gram
 
 R. Its second moment follows from the blocks of ∇²f: ∂²f/∂a_j∂w_jk = σ'(u_j) σ_w x_k/√(dN) and
 ∂²f/∂w_jk∂w_jl = a_j σ''(u_j) σ_w² x_k x_l/(d√N), with E r_i² = v_r = target_variance + E σ(u)²
-(E f = 0, Var f = E σ(u)² at initialization) and residuals uncorrelated across samples:
+(E f = 0, Var f = E σ(u)² at initialization). Same-sample terms (i = i' in tr R² = P⁻² Σ_{i,i'} ⋯):
 
-    (1/n) E tr R² = v_r (2 v E σ'(u)² + v² E σ''(u)²)/(n P),    u ~ N(0, v), v = σ_w² σ_x².
+    (1/n) E tr R² ⊃ v_r (2 v E σ'(u)² + v² E σ''(u)²)/(n P),    u ~ N(0, v), v = σ_w² σ_x².
+
+Cross-sample terms (i ≠ i'): the residuals r_i, r_i' are correlated through the shared weights, by
+E σ(u)σ(u') ≈ (E σ)² + vρ (E σ')² with ρ = x_i·x_i'/(d σ_x²) ~ 1/√d, and so are σ'(u_ij), σ'(u_i'j);
+the P² pairs, weighted by x_i·x_i' (a-w block) or (x_i·x_i')² (w-w block), add to first order in ρ
+
+    (1/n) E tr R² ⊃ v² (P − 1)/(n P d) · [2 ((E σ')⁴ + (E σ)² (E σ'')²) + (E σ)² (E σ'')²],
+
+E σ'' = E[u σ'(u)]/v (Stein; the last term only where σ'' ≠ 0 a.e.). They are as large as the
+same-sample terms at P/d ≈ 3 (tanh): dropping them halves R's second moment. Checked against the
+exact R of numpy networks (tests/rmtheory/predict/test_hessian_at_init.py): within 1 % at d = 40,
+P = 120 (tanh, GELU), 2 % at d = 20, P = 100; the neglected terms are O(1/d) relative.
 
 Combination (the assumption, Pennington & Bahri 2017, §3): R is replaced by a Wigner matrix of that
 second moment, free of G, so H ~ G ⊞ semicircle (:func:`rmtheory.free_add`). This is the nearest
 theory, not an exact one: R's a-w block has rank 2N (eigenvalues ±‖c_j‖), so it is far from Wigner;
 for ReLU σ'' = 0 almost everywhere and R is that low-rank block alone.
 
-Measured (how far the nearest theory is): the exact Hessian (torch autograd) of 4 tanh networks with
-d = 20, N = 30, P = 100 (n = 630) on Gaussian data and N(0, 1) targets, pooled (2520 eigenvalues): KS
-distance 0.23 to this law; 53 % of the eigenvalues are negative against 48 % predicted, and the
-lowest is −0.028 against the predicted lower edge −0.012 — R's few large eigenvalues (±‖c_j‖) reach
-further than the semicircle of the same second moment. A suite experiment with a calibrated
-threshold is not built yet.
+Measured (how far the nearest theory is): experiment ``hessian_at_init`` of the validation suite
+compares the exact Hessian (torch autograd) of real networks with this law, KS and λ_max calibrated
+at the run's size; it fails, and its notes say by how much — R's few large eigenvalues (±‖c_j‖)
+reach further than the semicircle of the same second moment.
 
 Example (tanh, d = 20, N = 30, P = 100: n = 630 ≥ P)::
 
@@ -139,22 +148,30 @@ def _gauss(f, variance, nodes=200):
 
 
 def residual_second_moment(activation, d, width, P, *, sigma_w=1.0, sigma_x=1.0, target_variance=1.0):
-    """(1/n) E tr R² of the module docstring, and its parts (v_r, E σ'², E σ''²)."""
+    """(1/n) E tr R² of the module docstring, and its parts: the same-sample terms (v_r, E σ'², E σ''²)
+    and the cross-sample terms of residuals correlated through the shared weights (``cross_sample``)."""
     from rmtheory.predict.activations import activation as get
 
     act = get(activation)
     v = sigma_w**2 * sigma_x**2
     d1 = _gauss(lambda u: act.derivative(u) ** 2, v)
-    if act.piecewise_constant_derivative:
-        d2 = 0.0           # σ'' = 0 almost everywhere (autograd's Hessian of ReLU has no δ)
-    else:
+    smooth = not act.piecewise_constant_derivative
+    if smooth:
         h = 1e-4 * max(1.0, math.sqrt(v))
         d2 = _gauss(lambda u: ((act.derivative(u + h) - act.derivative(u - h)) / (2 * h)) ** 2, v)
+    else:
+        d2 = 0.0           # σ'' = 0 almost everywhere (autograd's Hessian of ReLU has no δ)
     out_var = _gauss(lambda u: act(u) ** 2, v)
     v_r = target_variance + out_var
     n = width * (d + 1)
-    return {"second_moment": v_r * (2 * v * d1 + v * v * d2) / (n * P), "residual_variance": v_r,
-            "output_variance": out_var, "mean_dsigma2": d1, "mean_d2sigma2": d2}
+    same = v_r * (2 * v * d1 + v * v * d2) / P
+    # E σ, E σ', and E σ'' by Stein's identity E σ'' = E[u σ'(u)]/v (a δ for ReLU: still defined)
+    m0 = _gauss(act, v)
+    m1 = _gauss(act.derivative, v)
+    m2 = _gauss(lambda u: u * act.derivative(u), v) / v
+    cross = v * v * (P - 1) / (P * d) * (2 * (m1**4 + m0**2 * m2**2) + (m0**2 * m2**2 if smooth else 0.0))
+    return {"second_moment": (same + cross) / n, "same_sample": same / n, "cross_sample": cross / n,
+            "residual_variance": v_r, "output_variance": out_var, "mean_dsigma2": d1, "mean_d2sigma2": d2}
 
 
 def two_layer_hessian_at_init(d, width, P, activation="tanh", *, sigma_w=1.0, sigma_x=1.0, target_variance=1.0):
@@ -205,8 +222,9 @@ def two_layer_hessian_at_init(d, width, P, activation="tanh", *, sigma_w=1.0, si
         assumptions=("H = G + R with R replaced by a Wigner matrix of the same second moment, free of G "
                      "(Pennington-Bahri free independence): R's a-w block is really of rank 2·width, so the "
                      "semicircle is the nearest theory, not an exact one",
-                     f"targets independent of the network, variance {target_variance:g}; residuals "
-                     "uncorrelated across samples",
+                     f"targets independent of the network, variance {target_variance:g}; R's second "
+                     "moment to first order in the input overlap x_i·x_j/d (cross-sample terms included; "
+                     "O(1/d) relative error)",
                      "n ≥ P; Gauss-Newton part: " + "; ".join(ggn.assumptions)),
         source=SOURCE, tolerance=max(ggn.tolerance, table.numerical_tolerance),
         parameters={"d": d, "width": width, "P": P, "activation": ggn.parameters["activation"],

@@ -18,14 +18,16 @@ and iid draws lack the rigidity of eigenvalues, so these thresholds are larger t
 — conservative, a fail is a fail. Controls: the law scaled by 0.9 … 1.1 (:mod:`._compare`).
 
 Finding (seed 0, N = 30, P = 100, four tanh networks; ``rmtheory validate`` on these runs): the law
-fails its bulk check, by a KS distance of 0.247 against the calibrated threshold 0.031 on Gaussian
+fails its bulk check, by a KS distance of 0.272 against the calibrated threshold 0.031 on Gaussian
 data (d = 20, n = 630; λ_max within its band [0.077, 0.105] at 0.095, controls 4/4 rejected) and
-0.354 against 0.018 on digits (d = 64, n = 1950; λ_max 0.125 above its band [0.050, 0.062]: digits
+0.359 against 0.018 on digits (d = 64, n = 1950; λ_max 0.125 above its band [0.050, 0.062]: digits
 are not the NTK law's iid Gaussian inputs). The exact Hessian has more negative eigenvalues than
-predicted (53 % against 48 %) and reaches −0.028 where the law's edge is −0.012: R's a-w block has
-rank 2N, with eigenvalues ±‖c_j‖ far larger than those of the semicircle of the same second moment.
-The top of the spectrum (the Gauss-Newton part) is right on Gaussian data; the free-Wigner model of
-R is what fails.
+predicted (52 % against 48 %) and reaches −0.050 where the law's edge is −0.016 (Gaussian data),
+although R's second moment is right (it includes the cross-sample terms, checked against the exact
+R to 2 % at this size): R is block-diagonal, one (d + 1)-block per hidden unit, each bordered by
+c_j with eigenvalues ±‖c_j‖ — 2N of its n eigenvalues far larger than those of the semicircle of
+the same second moment. The top of the spectrum (the Gauss-Newton part) is right on Gaussian data;
+the free-Wigner model of R is what fails.
 """
 
 from __future__ import annotations

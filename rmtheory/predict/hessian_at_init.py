@@ -30,8 +30,9 @@ P = 120 (tanh, GELU), 2 % at d = 20, P = 100; the neglected terms are O(1/d) rel
 
 Combination (the assumption, Pennington & Bahri 2017, §3): R is replaced by a Wigner matrix of that
 second moment, free of G, so H ~ G ⊞ semicircle (:func:`rmtheory.free_add`). This is the nearest
-theory, not an exact one: R's a-w block has rank 2N (eigenvalues ±‖c_j‖), so it is far from Wigner;
-for ReLU σ'' = 0 almost everywhere and R is that low-rank block alone.
+theory, not an exact one: R is block-diagonal, one (d + 1)-block per hidden unit j, the w-w block
+a_j (⋯) Σ_i r_i σ''(u_ij) x_i x_iᵀ bordered by the a-w vector c_j (eigenvalues near ±‖c_j‖), so it is
+far from Wigner; for ReLU σ'' = 0 almost everywhere and R is the a-w part alone, of rank 2N.
 
 Measured (how far the nearest theory is): experiment ``hessian_at_init`` of the validation suite
 compares the exact Hessian (torch autograd) of real networks with this law, KS and λ_max calibrated
@@ -218,10 +219,12 @@ def two_layer_hessian_at_init(d, width, P, activation="tanh", *, sigma_w=1.0, si
         quantities={"n": n, "P": P, "ggn_nonzero_fraction": P / n, "residual_semicircle_variance": r["second_moment"],
                     "residual_semicircle_radius": 2 * math.sqrt(r["second_moment"]), **{
                         k: r[k] for k in ("residual_variance", "output_variance", "mean_dsigma2", "mean_d2sigma2")},
+                    "residual_cross_sample_share": r["cross_sample"] / r["second_moment"],
                     "mass_defect": table.mass_defect},
         assumptions=("H = G + R with R replaced by a Wigner matrix of the same second moment, free of G "
-                     "(Pennington-Bahri free independence): R's a-w block is really of rank 2·width, so the "
-                     "semicircle is the nearest theory, not an exact one",
+                     "(Pennington-Bahri free independence): R is really block-diagonal, one (d + 1)-block per "
+                     "hidden unit bordered by c_j (eigenvalues ±‖c_j‖), so the semicircle is the nearest "
+                     "theory, not an exact one",
                      f"targets independent of the network, variance {target_variance:g}; R's second "
                      "moment to first order in the input overlap x_i·x_j/d (cross-sample terms included; "
                      "O(1/d) relative error)",

@@ -100,7 +100,8 @@ def run(ctx, p):
         note = (f"the nearest theory, not an exact one (module docstring): the exact Hessian reaches λ_min = "
                 f"{lam[0]:.3g} against the law's lower edge {law.support[0][0]:.3g} and has "
                 f"{100 * np.mean(lam < 0):.0f} % negative eigenvalues against "
-                f"{100 * info['predicted_negative_fraction']:.0f} % predicted: R is of rank ~2N, not Wigner")
+                f"{100 * info['predicted_negative_fraction']:.0f} % predicted: R is block-diagonal (one "
+                "bordered block per hidden unit), not Wigner")
     if p.data == "digits":
         note += ("; " if note else "") + "digits inputs are not iid Gaussian (the NTK law's assumption)"
     panel = _compare.spectrum_panel(lam, pred, f"Hessian at init, {p.data}, d={d}, N={p.width}, P={p.P}, "

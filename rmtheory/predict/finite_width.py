@@ -8,7 +8,8 @@ to 0.5, and the validation suite judges it against a threshold calibrated on the
 (experiment ``deep_jacobian``). Finite N changes the global density on a log scale by O(√(L/N)) per
 eigenvalue, a shift of rank that the steep quantile profile of a deep product hides.
 
-The top. λ_max is where finite width shows first. Three statements, reported side by side:
+The top. λ_max is where finite width shows first. Three statements (the third computed only beyond
+:data:`CROSSOVER`, where it is the answer: its Monte Carlo costs seconds):
 
 * the N → ∞ upper edge x₊ (``lambda_max``): the limit of λ_max only while L/N → 0, since the density
   near x₊ thins like a power of L (at N = 200 the measured mean is 0.95 x₊ at L/N = 0.01, 0.73 x₊ at

@@ -83,9 +83,9 @@ class _Parser(argparse.ArgumentParser):
 
 def _commands():
     # imported here so `rmtheory --help` does not pay for every sub-command's imports
-    from rmtheory.cli import complexity, density, edges, laws_cmd, predict
+    from rmtheory.cli import advise, complexity, density, edges, laws_cmd, predict
 
-    return [density, edges, laws_cmd, predict, complexity]
+    return [density, edges, laws_cmd, predict, advise, complexity]
 
 
 def _install_hint(extra: str) -> str:

@@ -9,6 +9,7 @@ import types as _types
 
 from rmtheory.params import NoTheoryError
 from rmtheory.predict.activations import ACTIVATIONS, Activation, ActivationMoments, activation, activation_moments
+from rmtheory.predict.before_training import Advice, advise, critical_sigma_w
 from rmtheory.predict.class_structure import class_outliers
 from rmtheory.predict.critical_point_hessian import (
     critical_epsilon,
@@ -41,6 +42,8 @@ __all__ = [
     "random_features_gram", "random_features_law", "two_layer_ntk_gram", "two_layer_ntk_law",
     "deep_jacobian", "DeepJacobian", "mean_field", "MeanField", "jacobian_edge_growth",
     "two_layer_hessian_at_init",
+    # theory before training: critical initialization, GGN λ_max at init, the stable GD step
+    "advise", "Advice", "critical_sigma_w",
     "pennington_bahri", "pennington_bahri_law", "pennington_bahri_index", "critical_epsilon",
     "class_outliers",
     # activations and edge scaling

@@ -458,11 +458,34 @@ REPORTED = [
 ]
 
 
+def advise_argv(rng) -> list[str]:
+    argv = ["advise"] + rng.choice([
+        ["--width", "30", "--depth", "1", "--d", "20", "--P", "40"],
+        ["--width", "30", "--depth", "1", "--d", "20", "--P", "40", "--activation", "relu"],
+        ["--width", "30", "--depth", "2", "--d", "20", "--P", "40"],
+        ["--width", "30", "--depth", "1", "--d", "20"],
+        [],
+    ])
+    for _ in range(rng.choice([0, 1, 1, 2, 3])):
+        r = rng.random()
+        if r < 0.3:
+            flag = rng.choice(["--width", "--depth", "--d", "--P"])
+            argv += [flag, rng.choice(DEPTHS if flag == "--depth" else INTS)]
+        elif r < 0.65:
+            argv += [rng.choice(["--sigma-w", "--sigma-b", "--target-variance"]),
+                     rng.choice(REALS) if rng.random() < 0.6 else rng.choice(MODERATE)]
+        else:
+            argv += ["--activation", rng.choice(ACTIVATIONS)]
+    if rng.random() < 0.4:
+        argv.append("--json")
+    return argv
+
+
 def _cases():
     rng = random.Random(20261205)
     cases = [("reported", argv) for argv in REPORTED] + [("misc", argv) for argv in MISC]
     for kind, make, count in (("law", law_argv, 250), ("predict", predict_argv, 150),
-                              ("complexity", complexity_argv, 80)):
+                              ("complexity", complexity_argv, 80), ("advise", advise_argv, 40)):
         cases += [(kind, make(rng)) for _ in range(count)]
     return [pytest.param(argv, id=f"{kind}-{i:03d}") for i, (kind, argv) in enumerate(cases)]
 

@@ -14,6 +14,8 @@
  9      training_density           SLQ Hessian density through training, proposal metrics
 10      tracy_widom                λ_max of Wishart matrices vs Tracy-Widom
 11      ntk_ggn                    two-layer GGN at initialization (NTK Gram) vs its law
+12      hessian_at_init            two-layer Hessian at initialization vs G ⊞ semicircle(R)
+13      stable_step                largest stable full-batch GD step at init vs 2/λ_max (advise)
 =====  =========================  ==============================================================
 
 One module per experiment; importing this package registers all of them in :data:`REGISTRY`

@@ -17,6 +17,7 @@ from validation.experiments import (  # noqa: F401 - registration
     e10_tracy_widom,
     e11_ntk_ggn,
     e12_hessian_at_init,
+    e13_stable_step,
     selfcheck,
 )
 from validation.experiments.base import REGISTRY, Experiment

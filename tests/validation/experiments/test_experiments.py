@@ -15,7 +15,7 @@ def _run(name, seed=0, workdir=None, **params):
 
 def test_registry_numbers_and_docs():
     numbers = sorted(e.number for e in REGISTRY.values() if e.number)
-    assert numbers == list(range(1, 13))
+    assert numbers == list(range(1, 14))
     for exp in REGISTRY.values():
         module = __import__(exp.run.__module__, fromlist=["_"])
         assert module.__doc__ and "Check" in module.__doc__ or exp.number == 0, exp.name

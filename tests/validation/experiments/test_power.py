@@ -183,3 +183,16 @@ def test_hessian_at_init_measures_the_wigner_residual_failing():
     assert rec.measured["lambda_min"] < rec.measured["predicted_lower_edge"]
     controls = _controls(rec)
     assert controls["law × 0.9"] and controls["law × 1.1"], controls
+
+
+@pytest.mark.parametrize("activation", ["tanh", "relu"])
+def test_stable_step_passes_and_rejects_the_wrong_steps(activation):
+    """η_c of real GD lies in the advice's band, and 1/λ_max, 4/λ_max (and for ReLU the bulk edge in
+    place of the outlier) do not (e13's controls). At the quick suite's size: at N = 60 (d = 40, P = 100)
+    the tanh threshold sits 21 % above 2/λ_max(H) — the curvature moves in the first steps of a narrow
+    network — and the run fails, as it should outside the lazy regime."""
+    rec = _run("stable_step", activation=activation, d=60, width=100, P=150, networks=2, steps=40, bisections=8)
+    assert rec.status == "pass", (rec.error, rec.checks)
+    assert rec.measured["power"] == 1.0, rec.measured["controls"]
+    if activation == "relu":
+        assert any("bulk edge" in c["control"] for c in rec.measured["controls"])

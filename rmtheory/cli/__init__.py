@@ -85,7 +85,7 @@ def _commands():
     # imported here so `rmtheory --help` does not pay for every sub-command's imports
     from rmtheory.cli import advise, complexity, density, edges, laws_cmd, predict
 
-    return [density, edges, laws_cmd, predict, advise, complexity]
+    return [density, edges, laws_cmd, predict, complexity, advise]
 
 
 def _install_hint(extra: str) -> str:

@@ -8,9 +8,11 @@ when its loss rises above 1.1 × its running minimum within those steps (the top
 multiplied by |1 − ηλ| a step: below 2/λ every mode contracts and the loss of a quadratic falls at
 every step). Bisection on η (``bisections`` halvings of the bracket [0.25, 4] × the predicted step, on
 a log scale) gives the threshold η_c of each network. Also measured: λ_max of the exact Hessian at
-initialization (Lanczos on :func:`validation.curvature.hessian`, tolerance 1e-8).
+initialization (Lanczos on :func:`validation.curvature.hessian`, tolerance 1e-8). The GD here is a
+probe of stability, not a fit: its blow-ups are the measurement (each probe starts again from the
+initialization), so it does not go through the suite's divergence-recording fit.
 
-Prediction: :func:`rmtheory.predict.advise` (:mod:`rmtheory.predict.before_training`) at σ_w = 1:
+Prediction: :func:`rmtheory.predict.advise` (``rmtheory advise``) at σ_w = 1:
 η* = 2/λ_max(G), G the Gauss-Newton matrix, λ_max(G) from the two-layer NTK Gram law; the residual
 part moves the Hessian's λ_max by less than 2σ_R (the advice's band).
 
@@ -18,7 +20,7 @@ Checks (fixed before any run):
 
 * ``threshold vs predicted step``: the median over networks of η_c/η* within [0.8, 1.25]. The band is
   the sum of two stated errors: the NTK law's λ_max at this size (its neglected O(n^(-1/2)) part,
-  9-10 % at d = 60, N = 100, P = 150 in tests/rmtheory/predict/test_before_training.py) and the
+  9-10 % at d = 60, N = 100, P = 150 in the tests of ``rmtheory.predict.advise``) and the
   detection delay of a threshold seen in ``steps`` steps: a top mode holding a share ~1/P of the loss
   and growing by (1 + δ) a step is seen once (1 + δ)^{2t} ≳ 0.1 P, so η_c sits above 2/λ by
   δ ≲ ln(0.1 P)/(2 steps) (4 % at P = 150, 40 steps).

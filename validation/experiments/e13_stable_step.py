@@ -148,7 +148,8 @@ def run(ctx, p):
     ]
     pan = fig.panel(f"stable step, {p.activation}, d={p.d}, N={p.width}, P={p.P}", "network", "η", [
         fig.points(np.arange(p.networks), thresholds, "measured threshold η_c (bisection)"),
-        fig.points(np.arange(p.networks), 2.0 / tops, "2/λ_max(H) measured (Lanczos)", role="measured"),
+        # a line, so it reads apart from the thresholds (measured series share one colour)
+        fig.line(np.arange(p.networks), 2.0 / tops, "2/λ_max(H) measured (Lanczos), per network", role="measured"),
         fig.line(np.array([-0.5, p.networks - 0.5]), np.full(2, eta_pred), "predicted 2/λ_max(G) (NTK law)"),
         fig.line(np.array([-0.5, p.networks - 0.5]), np.full(2, advice.stable_step_band[0]),
                  "with the residual part's bound", role="predicted")], yscale="log")

@@ -8,7 +8,7 @@ Critical initialization. Signal propagation through a deep network at its mean-f
 
 (Poole et al. 2016, NeurIPS, eq. (5); Schoenholz et al. 2017, ICLR, §3; Pennington, Schoenholz &
 Ganguli 2017, NeurIPS, §2). For a given σ_b, :func:`critical_sigma_w` solves (1) for σ_w: in closed
-form for a positively homogeneous φ with σ_b = 0 (σ_w² = 1/E φ'(z)², 2 for ReLU) and for φ(0) = 0
+form for a positively homogeneous φ with σ_b = 0 (σ_w² = 1/E φ'(z)², 2 for ReLU) and for an odd φ
 with σ_b = 0 (q* = 0, σ_w = 1/|φ'(0)|: 1 for tanh), by a bracketed root of χ(σ_w) − 1 otherwise.
 ReLU-like activations with σ_b > 0 have no finite critical point (q* diverges at χ = 1) and are
 refused.
@@ -76,8 +76,10 @@ def critical_sigma_w(activation="tanh", sigma_b: float = 0.0) -> float:
                                 "length map q ↦ q + σ_b² has no fixed point, q* diverges)")
         return 1.0 / math.sqrt(acts.activation_moments(act, 1.0).eta_prime)
 
-    if sb == 0.0 and float(act(np.zeros(1))[0]) == 0.0:
-        # φ(0) = 0: q = 0 is a fixed point, where χ = σ_w² φ'(0)² (tanh, erf: σ_w = 1)
+    probe = np.linspace(0.1, 6.0, 60)
+    if sb == 0.0 and np.allclose(act(probe), -act(-probe), rtol=1e-12, atol=1e-14):
+        # an odd φ: q = 0 is the fixed point the length map reaches for σ_w ≤ 1/|φ'(0)|, where
+        # χ = σ_w² φ'(0)² (tanh, erf: σ_w = 1); for other φ with φ(0) = 0 (GELU) the map may diverge
         slope = abs(float(act.derivative(np.zeros(1))[0]))
         if slope > 0:
             return 1.0 / slope
@@ -87,15 +89,25 @@ def critical_sigma_w(activation="tanh", sigma_b: float = 0.0) -> float:
 
     from scipy.optimize import brentq
 
+    def settled(log_sw):
+        """χ − 1 at σ_w, or None where the length map has no finite fixed point (it diverges)."""
+        try:
+            return excess(log_sw)
+        except Exception:  # noqa: BLE001 — a mean field that does not settle: no fixed point there
+            return None
+
+    # the bracket [0.05, 20], its top lowered (halving σ_w) while the length map diverges there: an
+    # unbounded φ (softplus) has a fixed point only below some σ_w, and χ = 1 may lie below it
     lo, hi = math.log(0.05), math.log(20.0)
-    try:
-        f_lo, f_hi = excess(lo), excess(hi)
-    except Exception as err:  # noqa: BLE001 — a mean field that does not settle: no critical point here
-        raise NoTheoryError("activation", act.name, "an activation whose mean-field map has a fixed point "
-                            f"for σ_w in [0.05, 20] at σ_b = {sb:g}", str(err)) from None
-    if not (f_lo < 0 < f_hi):
-        raise NoTheoryError("activation", act.name, f"χ(σ_w) = 1 for some σ_w in [0.05, 20] at σ_b = {sb:g} "
-                            f"(χ − 1 is {f_lo:.3g} and {f_hi:.3g} at the ends)")
+    f_lo, f_hi = settled(lo), settled(hi)
+    while f_hi is None and hi - math.log(2.0) > lo:
+        hi -= math.log(2.0)
+        f_hi = settled(hi)
+    if f_lo is None or f_hi is None or not (f_lo < 0 < f_hi):
+        raise NoTheoryError("activation", act.name, f"χ(σ_w) = 1 for some σ_w in [0.05, {math.exp(hi):.3g}] "
+                            f"with a finite mean-field fixed point at σ_b = {sb:g}",
+                            "χ − 1 at the ends: " + ", ".join("diverges" if f is None else f"{f:.3g}"
+                                                              for f in (f_lo, f_hi)))
     log_sw = brentq(excess, lo, hi, xtol=1e-13, rtol=1e-13, maxiter=300)
     return float(math.exp(log_sw))
 
@@ -129,9 +141,11 @@ class Advice:
 
     def summary(self) -> str:
         p = self.parameters
-        lines = [f"critical initialization (chi = 1): sigma_w = {self.sigma_w_critical:.10g} at sigma_b = "
-                 f"{p['sigma_b']:g} (q* = {self.q_star:.6g}); at the sigma_w used ({p['sigma_w']:.10g}) chi = "
-                 f"{self.chi:.6g}",
+        critical = (f"sigma_w = {self.sigma_w_critical:.10g} at sigma_b = {p['sigma_b']:g}"
+                    if math.isfinite(self.sigma_w_critical)
+                    else f"none at sigma_b = {p['sigma_b']:g} (see assumptions)")
+        lines = [f"critical initialization (chi = 1): {critical}; at the sigma_w used ({p['sigma_w']:.10g}): "
+                 f"q* = {self.q_star:.6g}, chi = {self.chi:.6g}",
                  f"GGN lambda_max at initialization: {self.lambda_max_ggn:.10g} ({self.ggn_lambda_max_source}; "
                  f"the residual part moves the Hessian's by < {self.residual_radius:.3g})",
                  f"largest stable full-batch GD step: eta = 2/lambda_max = {self.stable_step:.10g} "
@@ -154,7 +168,14 @@ def advise(*, width=None, depth=None, d=None, P=None, activation="tanh", sigma_w
     depth = check("depth", depth, Integer(1, None))
     act = acts.activation(activation)
     sb = check("sigma_b", sigma_b, Real(0, 10.0))
-    sw_crit = critical_sigma_w(act, sb)
+    target_variance = check("target_variance", target_variance, Real(0, 1e100))
+    try:
+        sw_crit, no_critical = critical_sigma_w(act, sb), ""
+    except NoTheoryError as err:
+        if sigma_w is None:
+            raise
+        # a given σ_w still has its GGN and step; the critical line is reported as absent, with why
+        sw_crit, no_critical = math.nan, str(err)
     sw = sw_crit if sigma_w is None else check("sigma_w", sigma_w, Real(0, 1e3, low_open=True))
     mf = mean_field(act, sw, sb)
     if depth != 1:
@@ -179,7 +200,8 @@ def advise(*, width=None, depth=None, d=None, P=None, activation="tanh", sigma_w
         sigma_w_critical=sw_crit, q_star=0.0 if math.isnan(mf.q_star) else mf.q_star, chi=mf.chi,
         lambda_max_ggn=lam, ggn_lambda_max_source="outlier" if outlier_top >= edge_top else "bulk edge",
         residual_radius=radius, stable_step=step, stable_step_band=(2.0 / (lam + radius), step),
-        assumptions=("critical line: mean-field limit (width → ∞), inputs of variance q* at every layer",
+        assumptions=(("critical line: mean-field limit (width → ∞), inputs of variance q* at every layer"
+                      if not no_critical else f"no critical initialization: {no_critical}"),
                      "GD step: full batch, half-MSE loss averaged over P, gradients in the NTK parametrization's "
                      "standardized weights (a, w) — for a network in the standard parametrization rescale "
                      "per layer",

@@ -154,6 +154,8 @@ def residual_second_moment(activation, d, width, P, *, sigma_w=1.0, sigma_x=1.0,
     from rmtheory.predict.activations import activation as get
 
     act = get(activation)
+    d, width, P = (check(k, x, Integer(1, None)) for k, x in (("d", d), ("width", width), ("P", P)))
+    target_variance = check("target_variance", target_variance, Real(0, 1e100))
     v = sigma_w**2 * sigma_x**2
     d1 = _gauss(lambda u: act.derivative(u) ** 2, v)
     smooth = not act.piecewise_constant_derivative

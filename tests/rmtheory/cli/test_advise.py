@@ -32,6 +32,7 @@ def test_the_acceptance_command_prints_each_number_with_its_source(capsys):
     (["--sigma-b", "0.1", "--activation", "relu"], "no theory for sigma_b = 0.1"),
     (["--sigma-w", "1e308"], "--sigma-w"),
     (["--P", "0"], "--P = 0"),
+    (["--target-variance", "-5"], "target_variance = -5"),
 ])
 def test_where_no_theory_applies_it_is_one_line_and_exit_2(extra, needle):
     argv = ACCEPTANCE[:1] + ["--width", "30", "--depth", "1", "--d", "20", "--P", "40"] + extra

@@ -116,3 +116,18 @@ def test_advice_carries_its_sources_and_a_band_from_the_residual_part():
     out = a.to_dict()
     assert set(out) == {"parameters", "critical_initialization", "ggn_at_init", "stable_step", "assumptions"}
     assert "Poole" in out["critical_initialization"]["source"] and "NTK" in out["ggn_at_init"]["source"]
+
+
+def test_a_given_sigma_w_is_advised_where_the_critical_line_is_absent():
+    # GELU at σ_b = 0: its length map diverges before χ reaches 1, so no critical σ_w (and the
+    # odd-φ shortcut σ_w = 1/φ'(0) = 2 would be wrong: q* is not 0 there)
+    with pytest.raises(NoTheoryError, match="gelu"):
+        rmt.predict.critical_sigma_w("gelu")
+    with pytest.raises(NoTheoryError, match="gelu"):
+        rmt.predict.advise(width=30, depth=1, d=20, P=40, activation="gelu")
+    a = rmt.predict.advise(width=30, depth=1, d=20, P=40, activation="gelu", sigma_w=1.0)
+    assert math.isnan(a.sigma_w_critical) and a.assumptions[0].startswith("no critical initialization")
+    assert a.stable_step == pytest.approx(2 / a.lambda_max_ggn)
+    # an unbounded φ: the bracket's top is lowered until the length map settles, and a refusal names it
+    with pytest.raises(NoTheoryError, match="softplus"):
+        rmt.predict.critical_sigma_w("softplus")

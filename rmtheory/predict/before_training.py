@@ -54,8 +54,6 @@ SOURCE_STEP = ("stability of GD on a quadratic, η < 2/λ_max; the two-layer NTK
                "for λ_max(G) = λ_max(K)/P; Lewkowycz et al. (2020), The large learning rate phase of deep "
                "learning: the catapult mechanism, arXiv:2003.02218, §2 (what happens above it)")
 
-_HOMOGENEOUS = ("relu", "linear", "leaky_relu", "abs")
-
 
 def critical_sigma_w(activation="tanh", sigma_b: float = 0.0) -> float:
     """σ_w on the order-to-chaos line (χ = 1, eq. (1)) for the given σ_b.
@@ -70,11 +68,13 @@ def critical_sigma_w(activation="tanh", sigma_b: float = 0.0) -> float:
 
     act = acts.activation(activation)
     sb = check("sigma_b", sigma_b, Real(0, 10.0))
-    if act.name in _HOMOGENEOUS:
+    # mean_field knows the positively homogeneous activations: scale-free at σ_b = 0, χ = σ_w² E φ'(z)²
+    unit = mean_field(act, 1.0, 0.0)
+    if unit.scale_free:
         if sb > 0:
             raise NoTheoryError("sigma_b", sb, f"σ_b = 0 for {act.name} (positively homogeneous: at χ = 1 the "
                                 "length map q ↦ q + σ_b² has no fixed point, q* diverges)")
-        return 1.0 / math.sqrt(acts.activation_moments(act, 1.0).eta_prime)
+        return 1.0 / math.sqrt(unit.mean_t)
 
     probe = np.linspace(0.1, 6.0, 60)
     if sb == 0.0 and np.allclose(act(probe), -act(-probe), rtol=1e-12, atol=1e-14):

@@ -6,6 +6,7 @@ returns a :class:`TrainResult` whose ``status`` is one of
 
 * ``"converged"`` — the full-dataset loss fell below ``config.tol`` (checked every ``eval_every`` steps);
 * ``"max_steps"`` — the step budget ran out first (the usual case for classification);
+* ``"stopped"`` — the caller's ``stop(step)`` asked to end (e.g. a budget counted in gradients);
 * ``"diverged"`` — the loss became NaN/inf or exceeded ``divergence_factor`` × its initial value;
   training stops there, the step and loss are recorded (``diverged_step``, ``diverged_loss``), and
   the parameters go back to the last checked finite state (``steps`` is that state's step; the
@@ -25,7 +26,9 @@ fsynced, then ``os.replace``), so a run killed at any moment leaves either the o
 one, never a truncated one.
 
 Optimizers: SGD with heavy-ball momentum (Polyak 1964; PyTorch's formulation v ← μv + g,
-θ ← θ − ηv) and Adam (Kingma & Ba 2015).
+θ ← θ − ηv; ``momentum = 0`` is plain gradient descent) and Adam (Kingma & Ba 2015, with
+β₁ = ``momentum``, β₂ = ``beta2``). A :class:`validation.dynamics.CurvatureTracker` and a learning-rate
+scheduler can ride along (:func:`train`).
 
 Example:
 
@@ -60,7 +63,8 @@ __all__ = ["TrainConfig", "TrainResult", "train", "observe", "atomic_save", "loa
 class TrainConfig:
     optimizer: str = "sgd"          # "sgd" (momentum) or "adam"
     lr: float = 0.05
-    momentum: float = 0.9
+    momentum: float = 0.9           # SGD's heavy-ball μ; Adam's β₁
+    beta2: float = 0.999            # Adam's β₂
     weight_decay: float = 0.0
     steps: int = 1000
     batch_size: int | None = None   # None: full batch
@@ -75,6 +79,7 @@ class TrainConfig:
         self.optimizer = check("optimizer", self.optimizer, OneOf(("sgd", "adam")))
         self.lr = check("lr", self.lr, Real(0, None, low_open=True))
         self.momentum = check("momentum", self.momentum, Real(0, 1, high_open=True))
+        self.beta2 = check("beta2", self.beta2, Real(0, 1, high_open=True))
         self.weight_decay = check("weight_decay", self.weight_decay, Real(0, None))
         self.steps = check("steps", self.steps, Integer(0, None))
         if self.batch_size is not None:
@@ -89,7 +94,7 @@ class TrainConfig:
 
 @dataclass
 class TrainResult:
-    status: str                     # "converged", "max_steps" or "diverged"
+    status: str                     # "converged", "max_steps", "stopped" or "diverged"
     steps: int                      # optimizer steps taken (diverged: the step of the restored state)
     initial_loss: float
     final_loss: float               # loss of the parameters left in the model
@@ -98,6 +103,9 @@ class TrainResult:
     message: str = ""
     diverged_step: int | None = None     # diverged: the step whose loss was not finite / too large
     diverged_loss: float | None = None   # diverged: that loss (mini-batch or full-dataset)
+    #: set by an experiment whose measurement is the divergence itself (a step-size comparison's
+    #: divergence rate): the runner then does not treat this training as a failed measurement
+    divergence_is_outcome: bool = False
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -158,15 +166,25 @@ def _full_loss(model, loss_fn, X, y) -> float:
 
 
 def train(model: torch.nn.Module, data, config: TrainConfig | None = None, *,
-          checkpoint_dir=None) -> TrainResult:
-    """Train ``model`` in place on ``data = (X, y)`` (tensors on the model's device); see the module doc."""
-    result = _train(model, data, config or TrainConfig(), checkpoint_dir)
+          checkpoint_dir=None, tracker=None, scheduler=None, stop=None) -> TrainResult:
+    """Train ``model`` in place on ``data = (X, y)`` (tensors on the model's device); see the module doc.
+
+    ``tracker`` (a :class:`validation.dynamics.CurvatureTracker` on this model) measures every
+    ``tracker.every`` steps, at the parameters before the step (``step`` = steps taken so far), and
+    once more after the last step; full-batch training shares its gradient graph with it.
+    ``scheduler(optimizer)`` builds a learning-rate scheduler for the optimizer this function creates
+    (e.g. ``lambda opt: CurvatureLR(opt, tracker)``); its ``step()`` runs after every optimizer step.
+    ``stop(step)``, checked after every step, ends the training with status ``"stopped"`` when it
+    returns a reason (a budget spent, say).
+    """
+    result = _train(model, data, config or TrainConfig(), checkpoint_dir, tracker, scheduler, stop)
     for collector in _OBSERVERS.get():
         collector.append(result)
     return result
 
 
-def _train(model, data, config: TrainConfig, checkpoint_dir) -> TrainResult:
+def _train(model, data, config: TrainConfig, checkpoint_dir, tracker=None, make_scheduler=None,
+           stop=None) -> TrainResult:
     X, y = data
     loss_fn = loss_function(config.loss)
     params = [p for p in model.parameters() if p.requires_grad]
@@ -174,7 +192,11 @@ def _train(model, data, config: TrainConfig, checkpoint_dir) -> TrainResult:
         opt = torch.optim.SGD(params, lr=config.lr, momentum=config.momentum,
                               weight_decay=config.weight_decay)
     else:
-        opt = torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
+        opt = torch.optim.Adam(params, lr=config.lr, betas=(config.momentum, config.beta2),
+                               weight_decay=config.weight_decay)
+    if tracker is not None:
+        tracker.optimizer = opt
+    scheduler = None if make_scheduler is None else make_scheduler(opt)
     gen = torch.Generator().manual_seed(config.seed)
     P = X.shape[0]
     ckdir = None if checkpoint_dir is None else pathlib.Path(checkpoint_dir)
@@ -207,7 +229,8 @@ def _train(model, data, config: TrainConfig, checkpoint_dir) -> TrainResult:
             cursor += config.batch_size
             xb, yb = X[idx], y[idx]
         opt.zero_grad(set_to_none=True)
-        loss = loss_fn(model(xb), yb)
+        output = model(xb)
+        loss = loss_fn(output, yb)
         value = float(loss.detach())
         if not math.isfinite(value) or value > config.divergence_factor * max(initial, 1e-12):
             model.load_state_dict(last_good)
@@ -216,8 +239,15 @@ def _train(model, data, config: TrainConfig, checkpoint_dir) -> TrainResult:
                        f"parameters restored to the last checked finite state (step {good_step})")
             step = good_step
             break
-        loss.backward()
+        if tracker is not None and xb is X and tracker.shared_graph:
+            tracker.backward(loss, step - 1, output)
+        else:
+            loss.backward()
+            if tracker is not None and tracker.due(step - 1):
+                tracker.measure(step - 1)
         opt.step()
+        if scheduler is not None:
+            scheduler.step()
         if step % config.eval_every == 0 or step == config.steps or step == config.early_step:
             full = _full_loss(model, loss_fn, X, y)
             if not math.isfinite(full) or full > config.divergence_factor * max(initial, 1e-12):
@@ -237,7 +267,15 @@ def _train(model, data, config: TrainConfig, checkpoint_dir) -> TrainResult:
                 status = "converged"
                 message = f"loss {full:.4g} < tol {config.tol:g} at step {step}"
                 break
+        reason = None if stop is None else stop(step)
+        if reason:
+            status, message = "stopped", str(reason)
+            if history[-1][0] != step:
+                history.append((step, _full_loss(model, loss_fn, X, y)))
+            break
     final = _full_loss(model, loss_fn, X, y)
+    if tracker is not None and status != "diverged" and step > 0 and tracker.due(step):
+        tracker.measure(step)
     if "early" not in checkpoints and ckdir is not None:
         # stopped before the early step: the early checkpoint is the last state reached
         save("early", step, final)

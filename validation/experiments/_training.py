@@ -28,12 +28,21 @@ def load_dataset(name: str, n: int | None, seed: int, downsample: int = 4, path=
     raise ValueError(f"dataset = {name!r} is not one of 'digits', 'fashion_mnist'")
 
 
-def fit(ctx, model, data, config: TrainConfig, what: str = "training"):
-    """Train ``model`` in place on ``data = (X, y)`` with ``config`` (checkpoints in ``ctx.workdir``)
-    and return the :class:`~validation.train.TrainResult`; a diverged training raises
-    :class:`~validation.experiments.base.TrainingDiverged` (the run is recorded as ``diverged``)."""
+def fit(ctx, model, data, config: TrainConfig, what: str = "training", *, tracker=None, scheduler=None,
+        stop=None, allow_divergence: bool = False):
+    """Train ``model`` in place on ``data = (X, y)`` with ``config`` (checkpoints in ``ctx.workdir``;
+    ``tracker``, ``scheduler`` and ``stop`` as in :func:`validation.train.train`) and return the
+    :class:`~validation.train.TrainResult`; a diverged training raises
+    :class:`~validation.experiments.base.TrainingDiverged` (the run is recorded as ``diverged``)
+    unless ``allow_divergence``: an experiment whose measurement *is* the divergence rate (a step-size
+    comparison) counts it instead — the restored state is still never measured as a trained network."""
     # looked up at call time: validation.train.train is the one training function (tests replace it)
-    return stop_if_diverged(_train.train(model, data, config, checkpoint_dir=ctx.workdir), what)
+    extra = {k: v for k, v in (("tracker", tracker), ("scheduler", scheduler), ("stop", stop)) if v is not None}
+    result = _train.train(model, data, config, checkpoint_dir=ctx.workdir, **extra)
+    if allow_divergence:
+        result.divergence_is_outcome = True   # the runner's watch (validation.train.observe) skips it
+        return result
+    return stop_if_diverged(result, what)
 
 
 def train_mlp(ctx, data, width, depth, activation="tanh", *, optimizer="sgd", lr=0.1, steps=500,

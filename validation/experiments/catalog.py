@@ -18,6 +18,9 @@ from validation.experiments import (  # noqa: F401 - registration
     e11_ntk_ggn,
     e12_hessian_at_init,
     e13_stable_step,
+    e14_edge_of_stability,
+    e15_curvature_lr,
+    e16_geometry,
     selfcheck,
 )
 from validation.experiments.base import REGISTRY, Experiment

@@ -338,7 +338,7 @@ def _execute_once(task: Task, device: str, workdir, threads: int | None, timeout
             status, error = "skipped", _one_line(err)
         else:
             status, error, tb = "error", f"{type(err).__name__}: {_one_line(err)}", traceback.format_exc()
-    diverged = next((r for r in trainings if r.status == "diverged"), None)
+    diverged = next((r for r in trainings if r.status == "diverged" and not r.divergence_is_outcome), None)
     if diverged is not None and status != "diverged":
         # the experiment went on after a diverged training: what it computed is not a measurement
         after = f"{status}" + (f": {error}" if error else "")

@@ -25,7 +25,11 @@ TRAINING = {
     "level_spacing": dict(dataset="digits", n=50, width=4, steps=5),
     "class_outliers": dict(dataset="digits", n=40, width=4, steps=5),
     "training_density": dict(dataset="digits", n=30, width=4, steps=5, early_step=2),
+    "edge_of_stability": dict(n=30, width=4, steps=20, lrs=[0.5]),
+    "geometry": dict(n=30, n_test=20, width=4, steps=20, checkpoints=2),
 }
+#: experiments whose measurement includes the divergence rate (each training's divergence is counted)
+DIVERGENCE_IS_OUTCOME = {"curvature_lr": dict(n=30, n_test=20, width=4, budget=20, lrs=[0.5], cs=[1.0], seeds=1)}
 
 
 def _module_source(exp) -> str:
@@ -38,7 +42,7 @@ def _trains(exp) -> bool:
 
 
 def test_the_list_of_training_experiments_is_complete():
-    assert {name for name, exp in REGISTRY.items() if _trains(exp)} == set(TRAINING)
+    assert {name for name, exp in REGISTRY.items() if _trains(exp)} == set(TRAINING) | set(DIVERGENCE_IS_OUTCOME)
 
 
 @pytest.mark.parametrize("name", sorted({e.run.__module__ for e in REGISTRY.values()}))
@@ -59,8 +63,8 @@ def _diverged_result(config):
 def test_a_diverged_training_is_recorded_as_diverged(name, monkeypatch, tmp_path):
     calls = []
 
-    def fake_train(model, data, config=None, *, checkpoint_dir=None):
-        assert isinstance(config, TrainConfig)
+    def fake_train(model, data, config=None, *, checkpoint_dir=None, **ride_along):
+        assert isinstance(config, TrainConfig) and set(ride_along) <= {"tracker", "scheduler", "stop"}
         calls.append(config)
         return _diverged_result(config)
 
@@ -78,9 +82,8 @@ def test_a_diverged_training_is_recorded_as_diverged(name, monkeypatch, tmp_path
     assert rec.measured["train_status"] == "diverged"
     assert rec.measured["train_diverged_step"] == 4 and rec.measured["train_diverged_loss"] == "inf"
     assert rec.measured["train_restored_step"] == 3
-    assert rec.error.startswith(("training diverged at step 4: loss inf",
-                                 "training of the readout diverged at step 4",
-                                 "training of the 1-hidden-layer MLP diverged at step 4"))
+    assert re.match(r"^(training|training of the readout|training of the 1-hidden-layer MLP|"
+                    r"training at η = [\d.]+|sgd training at η = [\d.]+) diverged at step 4", rec.error), rec.error
     [row] = rec.rows()
     assert row["status"] == "diverged" and row["check"] is None and row["passed"] is None
 
@@ -117,3 +120,24 @@ def test_a_divergence_the_experiment_went_past_is_still_diverged(then, monkeypat
 def test_base_docstring_examples():
     result = doctest.testmod(experiments_base, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("name", sorted(DIVERGENCE_IS_OUTCOME))
+def test_a_counted_divergence_is_an_outcome_not_a_lost_run(name, monkeypatch):
+    """Where the divergence rate is what is measured, every training that diverged is counted as
+    diverged and nothing is measured on its restored state; the run keeps its check (here: a c/λ_max
+    rule with c < 2 that diverged fails the stability check)."""
+    calls = []
+
+    def fake_train(model, data, config=None, *, checkpoint_dir=None, **ride_along):
+        calls.append(config)
+        return _diverged_result(config)
+
+    monkeypatch.setattr(validation.train, "train", fake_train)
+    exp = REGISTRY[name]
+    rec = execute(Task(name, exp.resolve(DIVERGENCE_IS_OUTCOME[name]), 0), threads=1)
+    assert len(calls) == 4                      # one setting × one seed × four methods
+    assert rec.status == "fail", (rec.status, rec.error)
+    summary = rec.measured["summary"]
+    assert all(s["divergence_rate"] == 1.0 and s["test_accuracy"] is None for s in summary.values())
+    assert all(r["final_loss"] is None and r["test_accuracy"] is None for r in rec.measured["runs"])

@@ -15,7 +15,7 @@ def _run(name, seed=0, workdir=None, **params):
 
 def test_registry_numbers_and_docs():
     numbers = sorted(e.number for e in REGISTRY.values() if e.number)
-    assert numbers == list(range(1, 14))
+    assert numbers == list(range(1, 17))
     for exp in REGISTRY.values():
         module = __import__(exp.run.__module__, fromlist=["_"])
         assert module.__doc__ and "Check" in module.__doc__ or exp.number == 0, exp.name
@@ -75,3 +75,42 @@ def test_spacing_ratio_standard_error_by_batch_means():
 
     x = np.random.default_rng(0).random(20_000)
     assert batch_means_se(x) == pytest.approx(np.sqrt(1 / 12 / 20_000), rel=0.1)
+
+
+def test_edge_of_stability_counts_only_the_runs_that_reached_the_edge():
+    """η = 0.5 goes to 2/η after its catapult and hovers there; η = 0.01 cannot reach 2/η = 200 in
+    300 steps and is recognized as such (listed, not checked)."""
+    rec = _run("edge_of_stability", n=150, width=32, steps=300, lrs=[0.01, 0.5])
+    assert rec.status == "pass", (rec.error, rec.checks)
+    assert [c.name for c in rec.checks] == ["η = 0.5: at the edge"]
+    assert rec.measured["not_counted"] == [0.01]
+    assert 0.8 <= rec.checks[0].value <= 1.2
+
+
+def test_edge_of_stability_with_no_run_at_the_edge_is_not_applicable():
+    rec = _run("edge_of_stability", n=100, width=16, steps=50, lrs=[0.01])
+    assert rec.status == "unavailable" and "no run reached the edge" in rec.error
+
+
+def test_curvature_lr_reports_every_method_at_equal_cost():
+    rec = _run("curvature_lr", n=60, n_test=60, width=8, budget=40, lrs=[0.5, 2.0], cs=[1.0], seeds=2, target=0.5)
+    assert rec.status in ("pass", "fail"), rec.error
+    summary = rec.measured["summary"]
+    assert set(summary) == {"constant", "cosine", "inverse", "inverse_sqrt"}
+    runs = rec.measured["runs"]
+    assert len(runs) == (2 + 2 + 1 + 2) * 2
+    # the curvature-aware trainings pay for their measurements: fewer steps within the same budget
+    curv = [r for r in runs if r["method"] in ("inverse", "inverse_sqrt") and not r["diverged"]]
+    assert curv and all(r["steps"] < 40 for r in curv)
+    assert all(r["steps"] == 40 for r in runs if r["method"] == "constant" and not r["diverged"])
+    assert set(rec.measured["wins"]) == {"cost_to_target", "final_loss", "test_accuracy"}
+
+
+def test_geometry_records_metrics_at_its_checkpoints_and_its_outcomes():
+    rec = _run("geometry", n=80, n_test=40, width=8, steps=40, checkpoints=2)
+    assert rec.status == "pass", (rec.error, rec.checks)
+    m = rec.measured
+    assert m["checkpoints"] == [0, 20, 40]
+    assert set(m["outcomes"]) == {"steps_to_target", "final_train_loss", "test_accuracy", "generalization_gap"}
+    assert all(len(v) == 3 for v in m["metrics"].values())
+    assert rec.checks[0].value <= rec.checks[0].high

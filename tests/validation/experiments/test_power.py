@@ -196,3 +196,11 @@ def test_stable_step_passes_and_rejects_the_wrong_steps(activation):
     assert rec.measured["power"] == 1.0, rec.measured["controls"]
     if activation == "relu":
         assert any("bulk edge" in c["control"] for c in rec.measured["controls"])
+
+
+def test_edge_of_stability_rejects_thresholds_a_quarter_off_and_momentum_ignored():
+    """At the quick suite's size the median sharpness/threshold sits near 1, so the threshold × 0.75
+    and × 1.33 (and for momentum the plain 2/η) are rejected by the same band."""
+    rec = _run("edge_of_stability", n=300, steps=500, lrs=[0.5])
+    assert rec.status == "pass", (rec.error, rec.checks)
+    assert rec.measured["power"] == 1.0, rec.measured["controls"]

@@ -247,6 +247,13 @@ def write_report(out_dir, suite=None) -> pathlib.Path:
                 lines += [f"![{first.experiment}](figures/{png.name})", ""]
             except Exception as err:  # noqa: BLE001 - a bad figure must not lose the report
                 lines += [f"*Figure not drawn: {type(err).__name__}: {_md(err)}*", ""]
+    if len(df) and (df["experiment"] == "geometry").any():
+        from validation.suites.geometry import write_geometry
+
+        try:
+            lines += write_geometry(out, df)
+        except Exception as err:  # noqa: BLE001 - a failed analysis must not lose the report
+            lines += ["", f"*Geometry analysis not written: {type(err).__name__}: {_md(err)}*", ""]
     report = out / "report.md"
     text = "\n".join(lines) + "\n"
     _replace_atomic(report, lambda tmp: tmp.write_text(text, encoding="utf-8"))

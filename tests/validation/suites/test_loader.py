@@ -14,7 +14,7 @@ def test_builtin_suites_cover_every_experiment():
     suites = builtin_suites()
     assert {"quick", "full"} <= set(suites)
     real = {name for name, e in REGISTRY.items() if e.number > 0}
-    assert len(real) == 13
+    assert len(real) == 16
     for name in ("quick", "full"):
         suite = load_suite(name)
         assert {t.experiment for t in suite.tasks} == real, name

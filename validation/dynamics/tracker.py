@@ -11,16 +11,22 @@ Use it in any torch loop, in place of ``loss.backward()``::
         opt.step()
     tracker.frame()                     # one row per measurement (pandas), tracker.to_parquet(path)
 
-What a measurement costs, and why it is cheap. The loss handed to :meth:`~CurvatureTracker.backward`
-is differentiated once with ``create_graph=True``: the optimizer gets its gradient from it and the
-Hessian-vector products reuse the same graph (Pearlmutter 1994, "Fast exact multiplication by the
-Hessian": ``H v = ∇(∇L · v)``). λ_max is *tracked*: the previous measurement's top eigenvector
-starts a Lanczos recurrence (Lanczos 1950; full reorthogonalization,
-:func:`validation.curvature.lanczos`) that stops as soon as the Ritz residual is within ``tol``
-relative — one or two products while the top eigenvector moves slowly, as it does along a training
-trajectory — and a full Lanczos run from a random start every ``verify_every`` measurements catches
-an eigenvalue that overtook the tracked one. Each row states how λ_max was obtained (``products``,
-``lambda_max_error`` = the Ritz residual, which bounds the distance to an eigenvalue of H).
+What a measurement costs, and why it is cheap. λ_max is *tracked*: the previous measurement's top
+eigenvector v gives the Rayleigh quotient and Ritz residual of one product H v; when the residual is
+within ``track_tol`` (5 %) relative that is the answer, otherwise a second Lanczos step (Lanczos
+1950; :func:`validation.curvature.lanczos`) gives the 2 × 2 Ritz pair, and the next measurement
+starts from a power step of the reported vector — one or two products while the top eigenvector moves
+slowly, as it does along a training trajectory. Those products are forward differences of gradients
+(:class:`DifferenceHessian`: one gradient each, against ~1.7 for Pearlmutter's exact product on the
+digits MLP); the first measurement searches from a random vector with Lanczos to ``track_tol`` on them.
+A verification every ``verify_every`` measurements (Lanczos to ``tol`` from v and from a random
+vector) catches an eigenvalue that overtook the tracked one; it and the spectral estimates (top-k,
+trace, SLQ) use exact products on a retained double-backward graph of the loss handed to
+:meth:`~CurvatureTracker.backward` (Pearlmutter 1994, "Fast exact multiplication by the Hessian":
+``H v = ∇(∇L · v)``), whose first backward also gives the optimizer its gradient. Each row states how
+λ_max was obtained (``lambda_max_products``, ``exact_products``, ``lambda_max_error`` = the Ritz
+residual, which bounds the distance to an eigenvalue of H). Measured overhead:
+``benchmarks/bench_tracker.py`` and the README.
 
 When the loss handed over is not a full-batch loss on ``train`` (mini-batch training, or
 ``shared_graph=False``), the measurement builds its own graph on ``train`` (one more gradient).
@@ -325,9 +331,9 @@ class CurvatureTracker:
         return period > 0 and n % period == 0
 
     def _needs_exact(self) -> bool:
-        """Exact products for the first measurement, a verification and every spectral estimate;
-        tracking alone may use difference products."""
-        return (self.products == "exact" or self._count == 0 or self._due(self.verify_every)
+        """Exact products for a verification and every spectral estimate; tracking (and the first
+        measurement's search, to the tracking tolerance) may use difference products."""
+        return (self.products == "exact" or self._due(self.verify_every)
                 or self._due(self.top_k_every) or self._due(self.trace_every) or self._due(self.spectrum_every))
 
     def _operator(self, loss):
@@ -348,8 +354,8 @@ class CurvatureTracker:
         for that Ritz vector x — a power step that costs no product (H x is a combination of u and
         w), so the vector keeps converging along the trajectory; with more, Lanczos from v to
         ``track_tol`` in at most ``track_products`` steps. The first measurement, and a verification,
-        run Lanczos to ``tol`` (warm-started from v, and from a random vector; the larger answer
-        wins)."""
+        run Lanczos from a random vector — to ``tol`` on exact products, to ``track_tol`` on difference
+        products — and a verification also from v (the larger answer wins)."""
         from validation.curvature.lanczos import lanczos
 
         if v is not None and not verify:
@@ -380,8 +386,8 @@ class CurvatureTracker:
                 return lam, resid, nxt, 2
             return theta, beta, v, 1
         steps = min(op.shape[0], self.max_products)
-        runs = [lanczos(op, k=1, tol=self.tol, seed=self.seed + self._count, max_steps=steps,
-                        return_vectors=True, raise_on_failure=False)]
+        runs = [lanczos(op, k=1, tol=self.tol if (verify or op.exact) else self.track_tol,
+                        seed=self.seed + self._count, max_steps=steps, return_vectors=True, raise_on_failure=False)]
         if v is not None:
             runs.append(lanczos(op, k=1, tol=self.tol, v0=v, max_steps=steps, return_vectors=True,
                                 raise_on_failure=False))

@@ -16,6 +16,9 @@
 11      ntk_ggn                    two-layer GGN at initialization (NTK Gram) vs its law
 12      hessian_at_init            two-layer Hessian at initialization vs G ⊞ semicircle(R)
 13      stable_step                largest stable full-batch GD step at init vs 2/λ_max (advise)
+14      edge_of_stability          sharpness under GD / momentum / Adam vs its stability threshold
+15      curvature_lr               c/λ_max and 1/√λ_max step sizes vs constant and cosine, equal cost
+16      geometry                   metrics through training and outcomes (the geometry suite's point)
 =====  =========================  ==============================================================
 
 One module per experiment; importing this package registers all of them in :data:`REGISTRY`

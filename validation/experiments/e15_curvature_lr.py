@@ -30,6 +30,14 @@ c < 2 keeps every step inside the quadratic stability bound, so none of its trai
 (divergence count ≤ 0 over all c < 2 and seeds). Its power is stated beside it: how many trainings of
 the constant grid with η above 2/λ₀ (λ₀ measured at initialization) diverged — the bound is not
 vacuous at this size when some do.
+
+Measured (``python benchmarks/bench_curvature_lr.py --fashion``, the full suite's configuration): on
+digits the constant η = 3 and cosine reach the target at the first evaluation, c/λ_max after 68
+gradients (its measurements are charged), and 7 of the 20 c/λ_max trainings with c < 2 diverged — the
+check fails, a finding: with cross-entropy λ_max collapses as the loss goes to zero, so η = c/λ_max
+grows without bound and leaves the quadratic regime within the steps between two measurements. On
+Fashion-MNIST none diverged; cosine was fastest to the target and the two curvature-aware rules had
+the best test accuracy (0.786 and 0.778 against 0.704 for cosine).
 """
 
 from __future__ import annotations

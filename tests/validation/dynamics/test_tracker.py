@@ -170,3 +170,33 @@ def test_bad_settings_name_the_parameter(name, value):
     model, loss_fn, X, y = _setup()
     with pytest.raises(ParameterError, match=name):
         CurvatureTracker(model, loss_fn, (X, y), **{name: value})
+
+
+def test_progress_bar_counts_steps_and_closes(capsys):
+    model, loss_fn, X, y = _setup(seed=9)
+    tracker = CurvatureTracker(model, loss_fn, (X, y), every=2, progress=4)
+    for step in range(4):
+        model.zero_grad()
+        tracker.backward(loss_fn(model(X), y), step)
+    assert tracker._bar.n == 4
+    tracker.close()
+    assert tracker._bar is None
+
+
+def test_an_interrupted_parquet_write_keeps_the_old_file(tmp_path, monkeypatch):
+    model, loss_fn, X, y = _setup(seed=10)
+    tracker = CurvatureTracker(model, loss_fn, (X, y))
+    tracker.measure(0)
+    path = tracker.to_parquet(tmp_path / "r.parquet")
+    tracker.measure(1)
+
+    def broken(self, target, **kw):
+        open(target, "wb").write(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
+    with pytest.raises(KeyboardInterrupt):
+        tracker.to_parquet(path)
+    monkeypatch.undo()
+    assert list(pd.read_parquet(path)["step"]) == [0]
+    assert [p.name for p in tmp_path.iterdir()] == ["r.parquet"]

@@ -30,8 +30,15 @@ Controls (nearby wrong predictions, judged with the same band on each counted ru
 × 0.75 and × 1.33, and for momentum the plain 2/η (momentum ignored), for Adam 2/((1 − β₁)η) (the
 (1 + β₁) of the heavy-ball average ignored).
 
-Measured (seed 0, the quick suite's configuration: digits n = 500, MLP 64 × 2 tanh, MSE): see the
-README's experiment table (`rmtheory validate quick`).
+Measured (seed 0, digits n = 500, MLP 64 × 2 tanh, MSE, 1000 steps): GD η = 0.3 → 1.017, η = 0.5 →
+1.035; heavy-ball η = 0.3 → 0.971; Adam η = 0.01 → 0.979, η = 0.02 → 0.981; the smallest η of each
+list not at the edge; every control rejected (quick suite, 500 steps on 300 samples: η = 0.5 → 1.034).
+Findings, not tuned away: cross-entropy on Fashion-MNIST reaches 1.35 × 2/η and then falls to
+0.36 × (η = 0.5) and 0.23 × (η = 1) as the loss goes to zero (Cohen et al. 2021 describe this decline
+for cross-entropy late in training); the ReLU CNN (8 channels, digits) hovers above the band's middle,
+1.18 × at η = 0.5 and 1.21 × at η = 1 (just outside), and at η = 0.05 a transient spike to 1.39 ×
+counts it as at the edge while its last quarter sits at 0.14 × — the "reached" rule does not
+require the sharpness to stay.
 """
 
 from __future__ import annotations

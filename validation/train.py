@@ -46,9 +46,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
-import os
 import pathlib
-import tempfile
 from dataclasses import asdict, dataclass, field
 
 import torch
@@ -112,20 +110,10 @@ class TrainResult:
 
 
 def atomic_save(obj, path) -> pathlib.Path:
-    """``torch.save`` to ``path`` atomically (temp file in the same directory + fsync + os.replace)."""
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            torch.save(obj, fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """``torch.save`` to ``path`` atomically (:func:`validation.atomic.replace_atomic`)."""
+    from validation.atomic import replace_atomic
+
+    return replace_atomic(path, lambda tmp: torch.save(obj, tmp))
 
 
 def load_checkpoint(model: torch.nn.Module, path) -> dict:

@@ -73,9 +73,7 @@ True
 from __future__ import annotations
 
 import math
-import os
 import pathlib
-import tempfile
 import time
 
 import numpy as np
@@ -173,21 +171,11 @@ class DifferenceHessian(_HessianProducts):
 
 
 def write_parquet_atomic(frame, path) -> pathlib.Path:
-    """``frame.to_parquet(path)`` through a temporary file in the same directory and ``os.replace``:
-    an interrupted write leaves the old file or the new one, never a truncated one."""
-    path = pathlib.Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        frame.to_parquet(tmp, index=False)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """``frame.to_parquet(path)`` through :func:`validation.atomic.replace_atomic`: an interrupted
+    write leaves the old file or the new one, never a truncated one."""
+    from validation.atomic import replace_atomic
+
+    return replace_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def _accuracy(output: torch.Tensor, target: torch.Tensor):

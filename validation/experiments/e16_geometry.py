@@ -75,8 +75,8 @@ def run(ctx, p):
     every = max(1, p.steps // p.checkpoints)
     tracker = CurvatureTracker(model, loss_fn, (X, y), test=(Xt, yt), every=every, shared_graph=False,
                                top_k=5, top_k_every=1, trace_every=1, spectrum_every=1, seed=ctx.seed)
-    opt = {"sgd": {"optimizer": "sgd", "momentum": 0.0}, "momentum": {"optimizer": "sgd", "momentum": 0.9},
-           "adam": {"optimizer": "adam", "momentum": 0.9}}[p.optimizer]
+    # mini-batch "sgd" is plain gradient steps: the "gd" update of the dynamics experiments
+    opt = dyn.optimizer_config("gd" if p.optimizer == "sgd" else p.optimizer, 0.9)
     cfg = TrainConfig(lr=p.lr, steps=p.steps, batch_size=p.batch_size, loss="cross_entropy", seed=ctx.seed,
                       eval_every=10, early_step=min(10, p.steps), **opt)
     result = fit(ctx, model, (X, y), cfg, what=f"{p.optimizer} training at η = {p.lr:g}", tracker=tracker)

@@ -197,18 +197,9 @@ def write_geometry(out_dir, df, boot: int = 1000, perm: int = 1000) -> list[str]
 
 
 def _atomic_text(path: pathlib.Path, text: str) -> None:
-    """Write through a temporary file and ``os.replace``: never a half-written file."""
-    import os
-    import tempfile
+    from validation.atomic import replace_atomic
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        pathlib.Path(tmp).unlink(missing_ok=True)
-        raise
+    replace_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
 def _figures(out, table, rows, steps, df) -> list[str]:

@@ -12,10 +12,10 @@ Without matplotlib (the ``figures`` extra), the report is written without figure
 from __future__ import annotations
 
 import json
-import os
 import pathlib
 import textwrap
 
+from validation.atomic import replace_atomic
 from validation.suites.storage import RecordStore
 
 __all__ = ["write_report", "draw_figure", "STYLE"]
@@ -27,13 +27,7 @@ _MEASURED, _PREDICTED = "#1f77b4", "#d62728"
 
 
 def _replace_atomic(path: pathlib.Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    replace_atomic(path, write)
 
 
 def draw_figure(figure: dict, path, title: str = "") -> None:

@@ -37,7 +37,9 @@ measurements (0: never):
 * every measurement: ``train_loss``, ``train_accuracy`` (classification), ``test_loss``,
   ``test_accuracy``, ``grad_norm``, ``lambda_max`` (+ error, products), ``ga_1`` (gradient alignment
   with the top eigenvector, Gur-Ari, Roberts & Dyer 2018, eq. 2), ``grad_cosine`` (gradient
-  autocorrelation at lag one measurement), ``lr``, and for Adam ``preconditioned_sharpness``:
+  autocorrelation at lag one measurement), ``lr`` (the rate in use up to this measurement: a
+  :class:`~validation.dynamics.CurvatureLR` sets the next one right after it), and for Adam
+  ``preconditioned_sharpness``:
   λ_max(P⁻¹H) with Adam's own preconditioner P = diag(√v̂ + ε)/… (Cohen et al. 2022, "Adaptive
   gradient methods at the edge of stability", §3: the quantity whose threshold is
   (2 + 2β₁)/((1 − β₁)η)), tracked the same way on the symmetric P^{-1/2} H P^{-1/2};

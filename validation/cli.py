@@ -65,7 +65,7 @@ def _positive_int(name):
 def register(sub) -> None:
     p = sub.add_parser("validate", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("suite", nargs="?", metavar="SUITE", help="quick, full, or a suite TOML file")
+    p.add_argument("suite", nargs="?", metavar="SUITE", help="quick, full, geometry, or a suite TOML file")
     p.add_argument("--out", metavar="DIR", help="output directory (default: ./rmtheory-validate/SUITE); created and "
                    "test-written before any run, refused (exit status 2) if that fails")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device (default cpu)")
@@ -128,7 +128,7 @@ def run(args) -> int:
     if args.list:
         return _list(args)
     if not args.suite:
-        raise UsageError("rmtheory validate: give a SUITE (quick, full or a TOML file), or --list")
+        raise UsageError("rmtheory validate: give a SUITE (quick, full, geometry or a TOML file), or --list")
     from validation.suites import SuiteError, load_suite, run_suite
     from validation.suites.loader import MAX_RUN_TIMEOUT
 

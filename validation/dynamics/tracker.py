@@ -40,7 +40,7 @@ measurements (0: never):
   autocorrelation at lag one measurement), ``lr`` (the rate in use up to this measurement: a
   :class:`~validation.dynamics.CurvatureLR` sets the next one right after it), and for Adam
   ``preconditioned_sharpness``:
-  λ_max(P⁻¹H) with Adam's own preconditioner P = diag(√v̂ + ε)/… (Cohen et al. 2022, "Adaptive
+  λ_max(P⁻¹H) with Adam's own preconditioner P = diag(√v̂ + ε) (Cohen et al. 2022, "Adaptive
   gradient methods at the edge of stability", §3: the quantity whose threshold is
   (2 + 2β₁)/((1 − β₁)η)), tracked the same way on the symmetric P^{-1/2} H P^{-1/2};
 * ``top_k_every``: the top ``top_k`` eigenvalues and ``ga_k`` (Lanczos to ``tol``);

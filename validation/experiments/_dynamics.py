@@ -17,10 +17,24 @@ import math
 
 import numpy as np
 
-__all__ = ["split", "build_model", "targets", "stability_threshold", "optimizer_config", "OPTIMIZERS", "MODELS"]
+__all__ = ["split", "build_model", "targets", "stability_threshold", "optimizer_config", "network_params",
+           "OPTIMIZERS", "MODELS"]
 
 OPTIMIZERS = ("gd", "momentum", "adam")
 MODELS = ("mlp", "cnn")
+
+
+def network_params(width: int) -> dict:
+    """The declared parameters every dynamics experiment shares: the data set and the network
+    (``width`` is the default hidden width, or the CNN's channels)."""
+    from rmtheory.params import Integer, OneOf
+    from validation.experiments.base import ACTIVATION, Param
+
+    return {"dataset": Param("digits", OneOf(("digits", "fashion_mnist")), "dataset"),
+            "model": Param("mlp", OneOf(MODELS), "mlp or the small cnn"),
+            "width": Param(width, Integer(1, None), "hidden width (cnn: channels)"),
+            "depth": Param(2, Integer(1, 20), "hidden layers (mlp)"),
+            "activation": Param("tanh", ACTIVATION, "activation")}
 
 
 def split(dataset: str, n: int, n_test: int, seed: int):

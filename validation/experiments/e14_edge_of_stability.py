@@ -49,7 +49,6 @@ from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _dynamics as dyn
 from validation.experiments import _figures as fig
 from validation.experiments.base import (
-    ACTIVATION,
     Check,
     ListOf,
     Outcome,
@@ -71,11 +70,7 @@ REACHED = 0.9
     "edge_of_stability", 14, "Edge of stability: sharpness hovers at the optimizer's threshold 2/η",
     tests="λ_max → 2/η (GD), (2 + 2β)/η (momentum), preconditioned (2 + 2β₁)/((1 − β₁)η) (Adam)",
     params={
-        "dataset": Param("digits", OneOf(("digits", "fashion_mnist")), "dataset"),
-        "model": Param("mlp", OneOf(dyn.MODELS), "mlp or the small cnn"),
-        "width": Param(64, Integer(1, None), "hidden width (cnn: channels)"),
-        "depth": Param(2, Integer(1, 20), "hidden layers (mlp)"),
-        "activation": Param("tanh", ACTIVATION, "activation"),
+        **dyn.network_params(width=64),
         "loss": Param("mse", OneOf(("mse", "cross_entropy")), "loss"),
         "optimizer": Param("gd", OneOf(dyn.OPTIMIZERS), "gd, momentum (heavy ball) or adam"),
         "beta": Param(0.9, Real(0, 1, high_open=True), "momentum β (adam: β₁)"),

@@ -51,7 +51,7 @@ import numpy as np
 from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _dynamics as dyn
 from validation.experiments import _figures as fig
-from validation.experiments.base import ACTIVATION, Check, ListOf, Outcome, Param, experiment
+from validation.experiments.base import Check, ListOf, Outcome, Param, experiment
 
 #: gradient evaluations charged per exact Hessian-vector product (difference products: 1)
 EXACT_PRODUCT_COST = 2.0
@@ -69,11 +69,7 @@ def _median_range(values):
     "curvature_lr", 15, "Curvature-aware step sizes (c/λ_max, 1/√λ_max) vs best constant and cosine, equal cost",
     tests="η = c/λ_max with c < 2 never diverges; the comparison of step-size rules is reported as measured",
     params={
-        "dataset": Param("digits", OneOf(("digits", "fashion_mnist")), "dataset"),
-        "model": Param("mlp", OneOf(dyn.MODELS), "mlp or the small cnn"),
-        "width": Param(32, Integer(1, None), "hidden width (cnn: channels)"),
-        "depth": Param(2, Integer(1, 20), "hidden layers (mlp)"),
-        "activation": Param("tanh", ACTIVATION, "activation"),
+        **dyn.network_params(width=32),
         "loss": Param("cross_entropy", OneOf(("mse", "cross_entropy")), "loss"),
         "n": Param(300, Integer(10, None), "training samples (full batch)"),
         "n_test": Param(300, Integer(1, None), "test samples"),

@@ -30,7 +30,7 @@ import math
 from rmtheory.params import Integer, OneOf, Real
 from validation.experiments import _dynamics as dyn
 from validation.experiments import _figures as fig
-from validation.experiments.base import ACTIVATION, Check, Outcome, Param, experiment
+from validation.experiments.base import Check, Outcome, Param, experiment
 
 #: the metrics recorded at each checkpoint (tracker columns)
 METRICS = ("lambda_max", "trace", "ga_5", "participation_ratio", "negative_fraction", "bulk_ratio",
@@ -43,11 +43,7 @@ OUTCOMES = ("steps_to_target", "final_train_loss", "test_accuracy", "generalizat
     "geometry", 16, "Geometry through training and training outcomes (one point of the geometry suite)",
     tests="the tracker's λ_max against the curvature operators; metrics vs outcomes in the suite report",
     params={
-        "dataset": Param("digits", OneOf(("digits", "fashion_mnist")), "dataset"),
-        "model": Param("mlp", OneOf(dyn.MODELS), "mlp or the small cnn"),
-        "width": Param(32, Integer(1, None), "hidden width (cnn: channels)"),
-        "depth": Param(2, Integer(1, 20), "hidden layers (mlp)"),
-        "activation": Param("tanh", ACTIVATION, "activation"),
+        **dyn.network_params(width=32),
         "optimizer": Param("sgd", OneOf(("sgd", "momentum", "adam")), "sgd, momentum (β = 0.9) or adam"),
         "lr": Param(0.1, Real(0, None, low_open=True), "step size"),
         "batch_size": Param(64, Integer(1, None), "mini-batch size"),

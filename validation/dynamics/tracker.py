@@ -218,10 +218,17 @@ class CurvatureTracker:
         preconditioned sharpness
     shared_graph : bool — the loss handed to :meth:`backward` is the full loss on ``train`` (reuse its
         graph). Default True; pass False for mini-batch training.
-    tol : float in (0, 1) — relative Ritz residual at which the tracked λ_max stops
+    tol : float in (0, 1) — relative Ritz residual of the Lanczos runs on exact products
+        (verification, top-k)
+    track_tol : float in (0, 1) — relative Ritz residual at which a tracked λ_max is accepted
+    track_products : int ≥ 1 — products a tracking measurement may spend (1: Rayleigh quotient and
+        power step; 2: one more Lanczos step; more: Lanczos from the last vector)
+    products : {"difference", "exact"} — the products of tracking measurements
     verify_every, top_k_every, trace_every, spectrum_every : int ≥ 0 — periods in measurements
         (0: never) of the full Lanczos check, the top-k, the trace and the SLQ metrics
     top_k : int ≥ 1; trace_products, slq_steps, slq_probes : estimator sizes
+    max_products : int ≥ 2 — steps allowed to a full Lanczos run
+    seed : int — seeds the random starts and probes
     progress : int, optional — total steps: show a progress bar (tqdm) with the last λ_max
     """
 

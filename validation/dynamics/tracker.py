@@ -418,7 +418,10 @@ class CurvatureTracker:
         gn2 = float(g @ g)
         row = {"step": int(step), "train_loss": train_loss, "train_accuracy": train_acc,
                "grad_norm": math.sqrt(gn2), "lambda_max": lam, "lambda_max_error": err,
-               "lambda_max_products": products, "lambda_max_verified": bool(verify or n == 0 or top is not None),
+               "lambda_max_products": products,
+               # verified: a Lanczos run to tol on exact products (the first search on difference
+               # products stops at track_tol and is not one)
+               "lambda_max_verified": bool(op.exact and (verify or n == 0 or top is not None)),
                "exact_products": bool(op.exact),
                "ga_1": float((g @ self._v) ** 2 / gn2) if gn2 > 0 else None,
                "grad_cosine": (float(g @ self._g_prev / math.sqrt(gn2 * float(self._g_prev @ self._g_prev)))

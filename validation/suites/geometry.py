@@ -180,7 +180,7 @@ def write_geometry(out_dir, df, boot: int = 1000, perm: int = 1000) -> list[str]
         if mine:
             lines += [f"## {outcome}", ""] + [_guideline(r, steps) for r in mine] + [""]
     _atomic_text(out / "guidelines.md", "\n".join(lines) + "\n")
-    figs = _figures(out, table, rows, steps, df)
+    figs = _figures(out, table, rows, steps)
     section = ["", "## Does geometry predict training?", "",
                f"{len(table)} trainings; {len(rows)} metric × checkpoint × outcome pairs tested (Spearman ρ, "
                f"bootstrap {boot}, permutation {perm}, Benjamini-Hochberg); {len(good)} qualify as guidelines: "
@@ -202,7 +202,7 @@ def _atomic_text(path: pathlib.Path, text: str) -> None:
     replace_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
 
 
-def _figures(out, table, rows, steps, df) -> list[str]:
+def _figures(out, table, rows, steps) -> list[str]:
     try:
         import matplotlib
 

@@ -28,6 +28,7 @@ class Batches:
     reduction: str
     dtype: torch.dtype
     device: torch.device
+    layout: tuple = ()  # (shape of one input sample, largest batch): what a product's cost depends on
 
     def weight(self, n: int) -> float:
         return n / self.num_samples if self.reduction == "mean" else 1.0
@@ -83,14 +84,16 @@ def make_batches(data, reduction: str, dtype: torch.dtype, device: torch.device)
                                  "as many targets as inputs")
         if n == 0:
             raise ParameterError("data", "0 samples", "at least one sample")
-        return Batches((conv(x), conv(y)), None, n, 1, reduction, dtype, device)
+        return Batches((conv(x), conv(y)), None, n, 1, reduction, dtype, device, (tuple(x.shape[1:]), n))
     if isinstance(data, torch.Tensor) or not hasattr(data, "__iter__"):
         raise ParameterError("data", type(data).__name__,
                              "an (inputs, targets) pair of tensors or a DataLoader")
-    sizes = []
+    sizes, sample_shape = [], None
     for i, batch in enumerate(data):
         x, y = _split(batch, f"batch {i} of data")
         n = _length(x, f"batch {i} of data")
+        if sample_shape is None and isinstance(x, torch.Tensor):
+            sample_shape = tuple(x.shape[1:])
         if isinstance(y, torch.Tensor) and y.ndim > 0 and y.shape[0] != n:
             raise ParameterError("data", f"{n} inputs and {y.shape[0]} targets in batch {i}",
                                  "as many targets as inputs")
@@ -99,5 +102,5 @@ def make_batches(data, reduction: str, dtype: torch.dtype, device: torch.device)
         raise ParameterError("data", "an empty loader", "at least one sample")
     if len(sizes) == 1:  # one batch: keep it, so products can reuse work across calls
         x, y = _split(next(iter(data)), "batch 0 of data")
-        return Batches((conv(x), conv(y)), None, sizes[0], 1, reduction, dtype, device)
-    return Batches(None, data, sum(sizes), len(sizes), reduction, dtype, device)
+        return Batches((conv(x), conv(y)), None, sizes[0], 1, reduction, dtype, device, (sample_shape, sizes[0]))
+    return Batches(None, data, sum(sizes), len(sizes), reduction, dtype, device, (sample_shape, max(sizes)))

@@ -49,6 +49,10 @@ from validation.curvature.products import (
     eval_mode,
 )
 
+# Process-wide memory of ``strategy="tune"``: operator signature (see ``_signature``) → the fastest
+# strategy measured for it, which later ``strategy="auto"`` operators of that signature use.
+_TUNED: dict[tuple, str] = {}
+
 __all__ = ["CurvatureOperator", "MatrixOperator", "ModelCurvature", "hessian", "ggn", "fisher",
            "NotTwiceDifferentiableError"]
 
@@ -102,6 +106,7 @@ class ModelCurvature(CurvatureOperator):
         self._failed: set[str] = set()
         self.strategy_errors: dict[str, str] = {}
         self.timings: dict[int, dict[str, float]] = {}
+        self._sig = None
         if check_loss:
             with eval_mode(model):
                 self._check_twice_differentiable()
@@ -114,10 +119,14 @@ class ModelCurvature(CurvatureOperator):
 
     # -- strategies ---------------------------------------------------------------------------
     def _strategies(self):
-        return ("auto",) + tuple(self._factories())
+        return ("auto", "tune") + tuple(self._factories())
 
     def _factories(self) -> dict:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def _preference(self) -> list:
+        """Strategy names in the order "auto" tries them when no timing is known (default: as listed)."""
+        return list(self._factories())
 
     def _get(self, name):
         if name not in self._impl:
@@ -154,20 +163,59 @@ class ModelCurvature(CurvatureOperator):
                               for s in range(0, k, self.block_size)], dim=1)
         with eval_mode(self.model):
             try:
-                if self.strategy != "auto":
+                if self.strategy not in ("auto", "tune"):
                     return self._apply(self._get(self.strategy), V)
-                if self._bucket(k) not in self._chosen:
+                impl = self._chosen.get(self._bucket(k))
+                if impl is not None:
+                    return self._apply(impl, V)
+                if self.strategy == "tune":
                     return self._autotune(V)
-                return self._apply(self._chosen[self._bucket(k)], V)
+                return self._first_that_runs(V)
             except RuntimeError as err:
                 raise _explain(err) from err
 
+    def _signature(self, k: int) -> tuple:
+        """What a timing depends on: the curvature, the architecture, the loss, the data's size and
+        layout, dtype, device, the thread count and the block-size bucket."""
+        if self._sig is None:
+            arch = tuple((n, type(m).__name__) for n, m in self.model.named_modules())
+            loss = (type(self.loss_fn).__qualname__, self.reduction)
+            self._sig = (self.kind, arch, tuple(zip(self.space.names, self.space.shapes)), loss,
+                         self.num_samples, self.num_batches, self.data.layout, str(self.dtype), str(self.device))
+        return self._sig + (torch.get_num_threads(), self._bucket(k))
+
+    def _first_that_runs(self, V):
+        """``strategy="auto"``: the strategy a ``"tune"`` run chose for an operator of the same
+        signature in this process, else the first in :meth:`_preference` that runs on this model —
+        no timing, so building an operator and its first product cost about one gradient plus one
+        product. A strategy that fails (outside what vmap or forward-mode supports) is skipped and
+        remembered."""
+        k = V.shape[1]
+        tuned = _TUNED.get(self._signature(k))
+        names = ([tuned] if tuned in self._factories() else []) + self._preference()
+        errors = {}
+        for name in dict.fromkeys(names):
+            if name in self._failed:
+                continue
+            try:
+                out = self._apply(self._get(name), V)
+            except RuntimeError as err:
+                errors[name] = err
+                self._failed.add(name)
+                self._impl.pop(name, None)
+                continue
+            self._chosen[self._bucket(k)] = self._get(name)
+            self.strategy_errors.update({n: str(e).splitlines()[0] for n, e in errors.items()})
+            return out
+        raise next(iter(errors.values()))
+
     def _autotune(self, V):
-        """Choose the fastest strategy on this block: each candidate runs on the first
-        ``min(k, 4)`` columns twice (the first run builds graphs, caches and work buffers) and the
-        second run is timed; the winner's timed columns are kept and it computes the rest, so the
-        choice costs a few dozen products once per operator and block size. A strategy that fails
-        (a model or loss outside what vmap or forward-mode supports) is skipped and remembered."""
+        """``strategy="tune"``: choose the fastest strategy on this block. Each candidate runs on the
+        first ``min(k, 4)`` columns twice (the first run builds graphs, caches and work buffers) and
+        the second run is timed; the winner's timed columns are kept and it computes the rest. The
+        choice costs a few dozen products once per operator and block size, and is remembered for
+        the process: a later operator of the same signature (:meth:`_signature`) built with
+        ``strategy="auto"`` uses it without timing. A strategy that fails is skipped and remembered."""
         k = V.shape[1]
         kk = min(k, 4)
         names = [n for n in self._factories() if n not in self._failed]
@@ -190,6 +238,7 @@ class ModelCurvature(CurvatureOperator):
             raise next(iter(errors.values()))
         best = min(times, key=times.get)
         self._chosen[self._bucket(k)] = self._get(best)
+        _TUNED[self._signature(k)] = best
         self.timings[self._bucket(k)] = times
         self.strategy_errors.update({n: str(e).splitlines()[0] for n, e in errors.items()})
         for name in names:  # free the cached graph of a loser no block size uses
@@ -207,7 +256,7 @@ class ModelCurvature(CurvatureOperator):
 
     def strategy_for(self, k: int) -> str | None:
         """The strategy used for blocks of ``k`` probes (None until the first such block)."""
-        if self.strategy != "auto":
+        if self.strategy not in ("auto", "tune"):
             return self.strategy
         impl = self._chosen.get(self._bucket(k))
         return None if impl is None else impl.name
@@ -254,7 +303,9 @@ class ModelCurvature(CurvatureOperator):
         u = torch.randn(z.shape, generator=gen, dtype=z.dtype).to(z.device)
         if gz.requires_grad:
             try:
-                hz = torch.autograd.grad(gz, z, u, allow_unused=True)[0]
+                # ⟨∇z ℓ, u⟩ differentiated rather than grad_outputs=u: the same product, and a
+                # tensor grad_outputs makes torch import torch.fx on first use (~0.8 s per process).
+                hz = torch.autograd.grad((gz * u).sum(), z, allow_unused=True)[0]
             except RuntimeError as err:
                 raise _explain(err) from err
         else:
@@ -295,6 +346,12 @@ class HessianOperator(ModelCurvature):
             out["sequential"] = HessianSequential
         return out
 
+    def _preference(self):
+        # Measured per probe on MLPs (benchmarks/bench_curvature.py): the hand-written forward-over-
+        # reverse first where it applies; reverse-over-reverse next, which runs on any model and
+        # beat vmap on every CNN and MLP measured (vmap allocates its batched tangents anew per call).
+        return [n for n in ("sequential", "reuse", "vmap") if n in self._factories()]
+
 
 class GGNOperator(ModelCurvature):
     """Generalized Gauss-Newton matrix Σ_b w_b J_bᵀ H_ℓ J_b (see :func:`ggn`)."""
@@ -330,10 +387,14 @@ def hessian(model, loss_fn, data, dtype=None, *, strategy="auto", check_loss=Tru
         time — :func:`validation.curvature.check_determinism` verifies that).
     dtype : torch.float32 or torch.float64, optional
         Dtype of the products (default: the model's).
-    strategy : {"auto", "reuse", "vmap", "sequential"}
+    strategy : {"auto", "tune", "reuse", "vmap", "sequential"}
         Product strategy (:mod:`validation.curvature.products`; "sequential" only for
-        ``nn.Sequential`` MLPs with CrossEntropyLoss/MSELoss); "auto" times the available ones on
-        the first block of each size and keeps the fastest.
+        ``nn.Sequential`` MLPs with CrossEntropyLoss/MSELoss). "auto" (the default) takes no timing:
+        the strategy a "tune" operator of the same signature chose earlier in this process, else
+        "sequential" where it applies, else "reuse" (falling back to the next one that runs), so
+        the operator and its first product cost about a gradient and a product. "tune" times the
+        available ones on the first block of each size (a few dozen products), keeps the fastest
+        and remembers it for the process.
     check_loss : bool
         Refuse losses autodiff cannot differentiate twice (see ``_check_twice_differentiable``).
     check_deterministic : bool, optional

@@ -19,12 +19,14 @@ Hessian strategies (Pearlmutter 1994, "Fast exact multiplication by the Hessian"
     cross-entropy or MSE): the primal is cached, the probes of a block share every weight GEMM, and
     work buffers are rewritten in place. Offered only for models of that form.
 
-Which one is faster depends on the model, the batch, the block size and the device, so the
-operators time the available ones on the first block of each size and keep the fastest
-(``strategy="auto"``). On the fixture's digits MLP (26k parameters, 1,797 samples, one CPU thread,
-a shared 2-core machine) the per-probe cost measured 0.9-1.3 gradients for "sequential", 1.4-1.8
-for "reuse" and 1.6-2.8 for "vmap", whose batched tangents allocate large temporaries (and fault
-their pages in) on every call. GGN and empirical Fisher
+Which one is faster depends on the model, the batch, the block size and the device. The default
+``strategy="auto"`` takes no timing (building an operator should cost about a gradient): it uses
+"sequential" where it applies, else "reuse", else "vmap", unless a ``strategy="tune"`` operator of
+the same signature already timed them in this process. ``"tune"`` times the available ones on the
+first block of each size and keeps the fastest. On the fixture's digits MLP (26k parameters, 1,797
+samples, one CPU thread, a shared 2-core machine) the per-probe cost measured 0.9-1.3 gradients
+for "sequential", 1.4-1.8 for "reuse" and 1.6-2.8 for "vmap", whose batched tangents allocate
+large temporaries (and fault their pages in) on every call. GGN and empirical Fisher
 products use one strategy each (``vmap`` of jvp/vjp pairs), as their costs leave no choice to make.
 """
 

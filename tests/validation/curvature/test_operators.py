@@ -148,13 +148,48 @@ def test_sequential_strategy_offered_only_where_it_applies():
     assert "sequential" not in hessian(mlp, torch.nn.CrossEntropyLoss(), (X, y))._factories()
 
 
-def test_auto_strategy_records_choice_and_timings(small_problem):
+def test_tune_strategy_records_choice_and_timings(small_problem):
     model, loss, X, y = small_problem
-    H = hessian(model, loss, (X, y))
+    H = hessian(model, loss, (X, y), strategy="tune")
     assert H.strategy_for(4) is None
     H.matmat(torch.randn(39, 4, dtype=torch.float64))
     assert H.strategy_for(4) in ("reuse", "vmap", "sequential")
     assert set(H.timings[4]) == {"reuse", "vmap", "sequential"}
+
+
+def test_auto_strategy_takes_no_timing_and_prefers_sequential(small_problem):
+    model, loss, X, y = small_problem
+    H = hessian(model, loss, (X, y))
+    M = H.matmat(torch.eye(39, dtype=torch.float64)[:, :4])
+    assert H.strategy_for(4) == "sequential" and H.timings == {}
+    ref = hessian(model, loss, (X, y), strategy="reuse").matmat(torch.eye(39, dtype=torch.float64)[:, :4])
+    assert torch.allclose(M, ref, rtol=1e-10, atol=1e-12)
+    # Outside the sequential form (a GELU), "auto" takes reverse-over-reverse, which runs anywhere.
+    gelu = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.GELU(), torch.nn.Linear(4, 3)).double()
+    G = hessian(gelu, loss, (X, y))
+    G.matmat(torch.randn(G.shape[0], 2, dtype=torch.float64))
+    assert G.strategy_for(2) == "reuse"
+
+
+def test_tuned_choice_is_remembered_for_operators_of_the_same_signature(small_problem, monkeypatch):
+    from validation.curvature import operators
+
+    monkeypatch.setattr(operators, "_TUNED", {})
+    model, loss, X, y = small_problem
+    H = hessian(model, loss, (X, y), strategy="tune")
+    H.matmat(torch.randn(39, 1, dtype=torch.float64))
+    (sig, best), = operators._TUNED.items()
+    assert best == H.strategy_for(1)
+    # Plant a different winner for this signature: a later "auto" operator must follow it untimed.
+    other = "vmap" if best != "vmap" else "reuse"
+    operators._TUNED[sig] = other
+    H2 = hessian(model, loss, (X, y))
+    H2.matmat(torch.randn(39, 1, dtype=torch.float64))
+    assert H2.strategy_for(1) == other and H2.timings == {}
+    # Another data size is another signature: the plant does not apply.
+    H3 = hessian(model, loss, (X[:-1], y[:-1]))
+    H3.matmat(torch.randn(39, 1, dtype=torch.float64))
+    assert H3.strategy_for(1) == "sequential"
 
 
 def test_auto_falls_back_when_a_strategy_fails():

@@ -13,6 +13,7 @@ from validation.models import (
     RandomFeatures,
     activation,
     cnn,
+    convnet,
     logistic_regression,
     mlp,
     num_parameters,
@@ -68,3 +69,22 @@ def test_other_architectures_run():
     assert resnet(0, 4, 1, 2, image_channels=1)(x).shape == (4, 2)
     assert logistic_regression(7, 2).weight.shape == (1, 7)
     assert logistic_regression(7, 4).weight.shape == (4, 7)
+
+
+def test_convnet_parameter_count_and_shapes():
+    # Count by hand: conv 1→32 (288 + 32), conv 32→64 (18,432 + 64), dense 64·7·7 → 320
+    # (1,003,520 + 320), dense 320 → 10 (3,200 + 10).
+    net = convnet(1, 10, dtype=torch.float32)
+    assert num_parameters(net) == 288 + 32 + 18_432 + 64 + 1_003_520 + 320 + 3_200 + 10
+    assert net(torch.randn(3, 1, 28, 28)).shape == (3, 10)
+    small = convnet(2, 4, channels=(3,), hidden=5, image_size=9)  # 9 → 4 after one pooling
+    assert small(torch.randn(2, 2, 9, 9, dtype=torch.float64)).shape == (2, 4)
+    assert num_parameters(small) == 2 * 3 * 9 + 3 + 3 * 4 * 4 * 5 + 5 + 5 * 4 + 4
+
+
+@pytest.mark.parametrize("kwargs, name", [({"channels": ()}, "channels"), ({"channels": (0,)}, "channels"),
+                                          ({"image_size": 3, "channels": (2, 2)}, "image_size"),
+                                          ({"hidden": 0}, "hidden")])
+def test_convnet_rejects_bad_shapes(kwargs, name):
+    with pytest.raises(ParameterError, match=name):
+        convnet(1, 10, **kwargs)

@@ -152,9 +152,21 @@ def _torch_version() -> str:
     return f", torch {torch.__version__}" if torch is not None else ""
 
 
+def _trim_heap() -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+
+
 class PeakMemory:
     """Peak resident memory above the level at entry, sampled every ``interval`` seconds in a
     background thread (CPU), or ``torch.cuda.max_memory_allocated`` above the level at entry (CUDA).
+
+    On the CPU, freed heap memory is handed back to the OS first (glibc's ``malloc_trim``), so that
+    memory an earlier computation freed but the allocator kept does not hide this one's peak.
 
     >>> with PeakMemory() as mem:
     ...     x = bytearray(50 * 2**20)
@@ -184,6 +196,7 @@ class PeakMemory:
             self._base = torch.cuda.memory_allocated()
             torch.cuda.reset_peak_memory_stats()
             return self
+        _trim_heap()
         self._base = self._rss()
         self._max = self._base
         self._stop = threading.Event()

@@ -11,10 +11,11 @@ cubic spline, plus tail asymptotics), and the ratio peer/ours:
       spaced on [−8, 6]: sorted input, the peer's spline lookup is fastest on it) and of 10³ scalar
       cdf calls (uniform random on [−8, 6]).
 
-Timing (c) runs in rounds: each round times both contenders back to back, alternating which goes
-first, each over enough calls to last ~20 ms (at least one call); printed is the median [min–max]
-over the rounds of the time per call and of the ratio peer/ours within a round (so that a load
-spike that hits one round hits both contenders of that round).
+Timing (c) goes through benchmarks/harness.py: one warm-up call per side excluded, the two sides
+interleaved (ours, peer / peer, ours / …), each measurement repeating a call for ~20 ms; printed is
+the median [min–max] over the rounds of the time per call and of the ratio peer/ours formed within
+each round. The run ends with issue 17's acceptance lines: our cdf time over the peer's on 200 and
+10⁵ points, wall and CPU time (≤ 1: ours no slower).
 
 The reference is ``TracyWidom(beta, method="painleve")``: the Hastings-McLeod solution integrated
 at 20+ significant digits in mpmath, independent of the Chebyshev tables of the fast path (and
@@ -66,14 +67,18 @@ from __future__ import annotations
 
 import argparse
 import functools
-import math
-import os
+import pathlib
 import statistics
+import sys
 import time
 
 import numpy as np
 
-import rmtheory as rmt
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
+from harness import interleaved, load_line, machine_header, paired_ratios, summary  # noqa: E402
+
+import rmtheory as rmt  # noqa: E402
 
 SIZES = (200, 1_000, 10_000, 100_000)
 
@@ -98,47 +103,9 @@ def _scalar_calls(fn, values):
     return [fn(v) for v in values]
 
 
-def _per_call(fn, number):
-    t0 = time.perf_counter()
-    for _ in range(number):
-        fn()
-    return (time.perf_counter() - t0) / number
-
-
-def _calls_for(fn, seconds=0.02):
-    """How many calls of ``fn`` last about ``seconds`` (at least one), from one timed warm call."""
-    fn()
-    t0 = time.perf_counter()
-    fn()
-    return max(1, math.ceil(seconds / max(time.perf_counter() - t0, 1e-9)))
-
-
-def _rounds(ours, peer, rounds):
-    """Per-call times of ``ours`` and ``peer`` over interleaved rounds (peer may be None)."""
-    n_ours = _calls_for(ours)
-    n_peer = None if peer is None else _calls_for(peer)
-    t_ours, t_peer = [], []
-    for r in range(rounds):
-        if peer is None:
-            t_ours.append(_per_call(ours, n_ours))
-        elif r % 2 == 0:  # alternate who goes first: neither always runs on a warmer (or busier) machine
-            t_ours.append(_per_call(ours, n_ours))
-            t_peer.append(_per_call(peer, n_peer))
-        else:
-            t_peer.append(_per_call(peer, n_peer))
-            t_ours.append(_per_call(ours, n_ours))
-    return t_ours, t_peer
-
-
-def _num(v, ratio=False):
-    if ratio:
-        return f"{v:.2f}" if v < 100 else f"{v:.0f}"
-    return f"{v:.3g}" if v < 1000 else f"{v:.0f}"
-
-
-def _summary(values, ratio=False):
-    """median [min–max]."""
-    return f"{_num(statistics.median(values), ratio)} [{_num(min(values), ratio)}–{_num(max(values), ratio)}]"
+def _ratio_summary(values):
+    """median [min–max] of ratios, without decimals once they are in the hundreds."""
+    return summary(values, spec=".2f" if statistics.median(values) < 100 else ".0f")
 
 
 def main(argv=None) -> int:
@@ -148,13 +115,15 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.rounds < 5:
         parser.error(f"--rounds = {args.rounds}: at least 5 rounds are needed for a median and a range")
-    print(f"load average at start: {os.getloadavg()}")
+    print(machine_header("bench_tracy_widom: rmtheory.TracyWidom against the tracywidom package", threads=None,
+                         rounds=args.rounds))
     grid = np.linspace(-8.0, 6.0, args.grid)
     left = np.array([-8.0, -7.0, -6.0])
     right = np.array([4.0, 5.0, 6.0, 7.0, 8.0])
     rng = np.random.default_rng(0)
     points = {n: np.linspace(-8.0, 6.0, n) for n in SIZES}
     scalars = [float(v) for v in rng.uniform(-8.0, 6.0, 1000)]
+    acceptance = []
     for beta in (1, 2, 4):
         ours = rmt.TracyWidom(beta)
         ref = rmt.TracyWidom(beta, method="painleve")
@@ -198,13 +167,24 @@ def main(argv=None) -> int:
             else:
                 f_ours = functools.partial(getattr(ours, what), x)
                 f_peer = None if peer is None else functools.partial(getattr(peer, what), x)
-            t_ours, t_peer = _rounds(f_ours, f_peer, args.rounds)
-            peer_col = "-" if not t_peer else _summary([v * 1e6 for v in t_peer])
-            ratio_col = "-" if not t_peer else _summary([p / o for p, o in zip(t_peer, t_ours)], ratio=True)
-            print(f"  {label:<24}{_summary([v * 1e6 for v in t_ours]):>24}{peer_col:>26}{ratio_col:>30}")
+            contenders = {"ours": f_ours} if f_peer is None else {"ours": f_ours, "peer": f_peer}
+            times, _ = interleaved(contenders, args.rounds, min_seconds=0.02)
+            t_ours = times["ours"]
+            peer_col = "-" if "peer" not in times else summary(times["peer"].wall, 1e6)
+            ratio_col = "-" if "peer" not in times else _ratio_summary(paired_ratios(times["peer"], t_ours))
+            print(f"  {label:<24}{summary(t_ours.wall, 1e6):>24}{peer_col:>26}{ratio_col:>30}")
+            if what == "cdf" and len(x) in (200, 100_000) and "peer" in times:
+                acceptance.append((beta, len(x), paired_ratios(t_ours, times["peer"]),
+                                   paired_ratios(t_ours, times["peer"], cpu=True)))
+    if acceptance:
+        print("\nissue 17's acceptance: time of our cdf call / the peer's, wall and CPU (target <= 1 for both sizes)")
+        for beta, n, wall, cpu in acceptance:
+            verdict = "met" if statistics.median(wall) <= 1 else "NOT met"
+            print(f"  beta = {beta}, {n:>6} points: {summary(wall, spec='.3f'):<24} CPU {summary(cpu, spec='.3f'):<24}"
+                  f" {verdict}")
     if _peer(2) is None:
         print("\n(peer not installed: pip install tracywidom)")
-    print(f"\nload average at end: {os.getloadavg()}")
+    print(load_line("end"))
     print("error ratios are floored at 1e-17 for ours; ratio > 1 means the peer is less accurate/slower")
     return 0
 

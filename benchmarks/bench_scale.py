@@ -29,6 +29,8 @@ Usage::
     python benchmarks/bench_scale.py [--device cpu|cuda] [--threads 2] [--samples 512]
         [--train-steps 150] [--topk 5] [--trace-products 60] [--slq-steps 40] [--slq-probes 3]
         [--models convnet resnet]
+
+The numbers of its last run on the project's 2-core CPU machine are in the README (§ Benchmarks).
 """
 
 from __future__ import annotations

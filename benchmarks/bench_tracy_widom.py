@@ -103,6 +103,11 @@ def _scalar_calls(fn, values):
     return [fn(v) for v in values]
 
 
+def _us(values):
+    """median [min–max] in µs, without decimals once they are in the thousands."""
+    return summary(values, 1e6, ".3g" if statistics.median(values) < 1e-3 else ".0f")
+
+
 def _ratio_summary(values):
     """median [min–max] of ratios, without decimals once they are in the hundreds."""
     return summary(values, spec=".2f" if statistics.median(values) < 100 else ".0f")
@@ -170,9 +175,9 @@ def main(argv=None) -> int:
             contenders = {"ours": f_ours} if f_peer is None else {"ours": f_ours, "peer": f_peer}
             times, _ = interleaved(contenders, args.rounds, min_seconds=0.02)
             t_ours = times["ours"]
-            peer_col = "-" if "peer" not in times else summary(times["peer"].wall, 1e6)
+            peer_col = "-" if "peer" not in times else _us(times["peer"].wall)
             ratio_col = "-" if "peer" not in times else _ratio_summary(paired_ratios(times["peer"], t_ours))
-            print(f"  {label:<24}{summary(t_ours.wall, 1e6):>24}{peer_col:>26}{ratio_col:>30}")
+            print(f"  {label:<24}{_us(t_ours.wall):>24}  {peer_col:>24}  {ratio_col:>28}")
             if what == "cdf" and len(x) in (200, 100_000) and "peer" in times:
                 acceptance.append((beta, len(x), paired_ratios(t_ours, times["peer"]),
                                    paired_ratios(t_ours, times["peer"], cpu=True)))

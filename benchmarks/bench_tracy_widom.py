@@ -31,33 +31,32 @@ Usage::
 The reference on the grid costs a few seconds per β (mpmath); the peer is optional: without it
 only our numbers are printed.
 
-Measured with ``nice python benchmarks/bench_tracy_widom.py`` (7 rounds; tracywidom 0.4.0, numba 0.68.1,
-numpy 2.4.6; 2 cores shared with other work, ``os.getloadavg()`` (1.24, 1.85, 1.43) at the start and
-(1.30, 1.80, 1.43) at the end, so only ratios within the run mean anything). Time per call of ours
-and the ratio peer time / our time (> 1: ours faster), median [min–max] over the rounds:
+Measured with ``python benchmarks/bench_tracy_widom.py`` on 2026-12-06 (7 rounds; tracywidom 0.4.0,
+numba 0.68.1, numpy 2.4.6; this repository's 2-core machine, load average 0.00 at the start and 0.58
+at the end). Time per call of ours and the ratio peer time / our time (> 1: ours faster), median
+[min–max] over the rounds:
 
-    β  points   cdf: ours [µs]      cdf: peer/ours      pdf: ours [µs]      pdf: peer/ours
-    1  200      10.8 [10.7–11.3]    5.68 [5.37–6.95]    12.1 [12–14.3]      293 [265–309]
-    1  1000     36.2 [35.9–45.7]    3.47 [3.14–3.98]    44.9 [43.6–51.6]    197 [175–219]
-    1  10000    374 [319–412]       2.53 [1.99–2.84]    419 [400–432]       184 [171–192]
-    1  100000   3263 [3151–4092]    2.70 [2.13–2.85]    4288 [4047–5192]    156 [131–194]
-    2  200      17 [12.8–18.8]      4.87 [3.80–5.38]    12.1 [12–25.5]      288 [285–309]
-    2  1000     36 [35.1–36.8]      3.60 [3.47–3.63]    73.1 [44.3–74.6]    195 [181–205]
-    2  10000    329 [316–363]       2.50 [2.25–2.62]    437 [403–671]       169 [116–199]
-    2  100000   3475 [3179–5700]    2.33 [2.04–2.96]    4131 [3934–4821]    168 [149–173]
-    4  200      13.2 [10.7–20]      6.23 [4.70–11.45]   13.6 [12.3–19]      360 [248–389]
-    4  1000     41.4 [36.4–69.3]    3.56 [3.18–4.02]    46.3 [44.2–68.4]    219 [162–338]
-    4  10000    569 [345–699]       2.32 [1.92–3.85]    407 [405–427]       157 [150–159]
-    4  100000   4480 [3190–5499]    2.54 [1.89–3.46]    4491 [4157–6058]    164 [134–320]
-    1e3 scalar cdf calls, peer/ours: 9.48 [8.92–9.79] (β = 1), 9.43 [8.94–16.26] (β = 2),
-    9.29 [6.39–26.95] (β = 4); ours 4188 [4137–4317] µs for the thousand (β = 1)
+    β  points   cdf: ours [µs]              cdf: peer/ours      pdf: ours [µs]              pdf: peer/ours
+    1  200      14 [11.9–20.7]              4.15 [2.58–6.80]    13.7 [13.2–14.4]            222 [218–327]
+    1  1000     42 [40.7–72]                2.60 [2.32–3.51]    58.8 [49.4–93.7]            146 [116–214]
+    1  10000    381 [366–388]               2.00 [1.98–2.02]    888 [808–924]               119 [83–130]
+    1  100000   3.71e+03 [3.65e+03–3.83e+03]  2.02 [2.00–2.08]    8.41e+03 [4.87e+03–8.88e+03]  109 [93–132]
+    2  200      12.6 [12.1–13.3]            4.13 [3.90–4.18]    14.2 [13.7–17.7]            228 [216–989]
+    2  1000     41.3 [40.9–42.9]            2.65 [2.62–2.74]    52.2 [51–54.3]              157 [154–173]
+    2  10000    382 [372–385]               2.03 [1.98–2.07]    495 [485–858]               132 [107–180]
+    2  100000   3.78e+03 [3.68e+03–3.92e+03]  2.01 [1.98–2.06]    4.93e+03 [4.85e+03–8.54e+03]  133 [92–152]
+    4  200      11.9 [11.7–12]              3.99 [3.97–4.06]    16.4 [14.6–24.1]            213 [153–239]
+    4  1000     42.1 [41.6–43.4]            2.59 [2.53–2.64]    52.7 [52.2–55.1]            152 [145–159]
+    4  10000    376 [364–404]               2.03 [1.94–2.05]    484 [464–515]               128 [125–133]
+    4  100000   4.01e+03 [3.77e+03–7.88e+03]  2.05 [1.71–2.30]    4.98e+03 [4.87e+03–5.19e+03]  137 [127–181]
+    1e3 scalar cdf calls, peer/ours: 7.74 [7.43–7.96] (β = 1), 7.84 [7.56–7.90] (β = 2), 7.89 [6.43–8.26] (β = 4)
 
 (the peer's pdf is a 5-point numerical derivative of its cdf: several cdf calls, hence the ratios
 in the hundreds). Accuracy in the same run, ours / peer:
 
     β  max|Δcdf| ours / peer   rel pdf error         left-tail rel cdf     right-tail rel sf
-    1  3.33e-16 / 3.99e-05   1.78e-14 / 4.51e-02   1.08e-14 / 8.76e-03   0.00e+00 / 4.44e-02
-    2  5.55e-16 / 4.29e-05   3.55e-14 / 5.35e-01   1.42e-14 / 1.37e-02   3.66e-15 / 6.99e-01
+    1  3.33e-16 / 3.99e-05   1.79e-14 / 4.51e-02   1.42e-14 / 8.76e-03   1.78e-15 / 4.44e-02
+    2  6.66e-16 / 4.29e-05   3.55e-14 / 5.35e-01   1.42e-14 / 1.37e-02   3.66e-15 / 6.99e-01
     4  3.89e-16 / 3.71e-04   4.97e-14 / 1.00e+00   4.26e-14 / 1.00e+00   1.42e-14 / 1.00e+00
 
 (the peer's β = 4 returns 0 in the far tails, hence relative errors of 1).

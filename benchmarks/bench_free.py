@@ -302,7 +302,7 @@ def pick_setting(ladder, err_ours):
     """The first setting of ``[(label, seconds, error)]`` within MATCH× of our error, else the most accurate.
     Returns ``(label, error, matched)``."""
     for label, _, err in ladder:
-        if err <= MATCH * max(err_ours, np.finfo(float).eps):
+        if matches(err, err_ours):
             return label, err, True
     label, _, err = min(ladder, key=lambda item: item[2])
     return label, err, False
@@ -332,8 +332,13 @@ def print_timed(times, skipped, errs, extra=None):
               " (> 1: rmtheory faster)")
 
 
-def accuracy_verdict(matched, err_ours, err_peer):
-    if matched:
+def matches(err_peer, err_ours) -> bool:
+    """freealg's error counts as the same accuracy as ours: within MATCH× (ours floored at machine epsilon)."""
+    return err_peer <= MATCH * max(err_ours, np.finfo(float).eps)
+
+
+def accuracy_verdict(err_ours, err_peer):
+    if matches(err_peer, err_ours):
         return f"   matched accuracy: freealg {err_peer:.1e} within {MATCH:.0f}x of rmtheory {err_ours:.1e}"
     return (f"   freealg does NOT reach rmtheory's accuracy on its ladder: best {err_peer:.1e} vs {err_ours:.1e};"
             f" timed at that best setting")
@@ -380,8 +385,7 @@ def case_levy(freealg, args):
     errs = {side: density_err(t.result) for side, t in times.items()}
     print_timed(times, skipped, errs)
     if "freealg" in times:
-        print(accuracy_verdict(errs["freealg"] <= MATCH * max(errs["rmtheory"], np.finfo(float).eps),
-                               errs["rmtheory"], errs["freealg"]))
+        print(accuracy_verdict(errs["rmtheory"], errs["freealg"]))
 
     print(f"\n2. support edges {[float(e) for e in ref_edges]} (discriminant roots, 40 digits)")
     ours_support = ours_law().support
@@ -404,8 +408,7 @@ def case_levy(freealg, args):
     errs = {side: edge_err(t.result) for side, t in times.items()}
     print_timed(times, skipped, errs)
     if "freealg" in times:
-        print(accuracy_verdict(errs["freealg"] <= MATCH * max(errs["rmtheory"], np.finfo(float).eps),
-                               errs["rmtheory"], errs["freealg"]))
+        print(accuracy_verdict(errs["rmtheory"], errs["freealg"]))
 
 
 def case_gmp(freealg, args):
@@ -474,8 +477,7 @@ def gmp_rung(freealg, args, n, peer_stopped):
         peer_stopped = f"{n} atoms: {skipped['freealg']}"
     print_timed(times, skipped, errs, extra=extra)
     if "freealg" in times:
-        print(accuracy_verdict(errs["freealg"] <= MATCH * max(errs["rmtheory"], np.finfo(float).eps),
-                               errs["rmtheory"], errs["freealg"]))
+        print(accuracy_verdict(errs["rmtheory"], errs["freealg"]))
     ours_edges = np.array(law.support, dtype=float).ravel()
     if ours_edges.size == ref_edges.size:
         print(f"   rmtheory edges vs Silverstein-Choi: max error {np.max(np.abs(ours_edges - ref_edges)):.1e}"

@@ -1,6 +1,7 @@
 """The one timing harness of ``benchmarks/``: what a skeptic needs to trust a speed ratio.
 
-Every benchmark script times its contenders through :func:`interleaved`:
+The benchmark scripts that compare contenders (bench_curvature, bench_tracy_widom, bench_free,
+bench_nested, bench_scale's memory) time them through :func:`interleaved` / :class:`PeakMemory`:
 
 * **warm-up excluded for every side** — each contender is called once before any timing (JIT
   compilation, lazy imports, caches, page faults of first allocations), and that call is also what

@@ -255,7 +255,8 @@ def section_setup(model, X, y, peers, args, sync):
     for name in contenders:
         if name != "gradient":
             print(ratio_line(name, times, name, "gradient"))
-    print(f"  cold: the process's first hessian() + product took {cold:.3f} s (one-off imports included)")
+    print(f"  cold: the process's first hessian() + product took {cold:.3f} s (one-off set-up included; "
+          "run after loading the fixture and building the peers, which warm torch too)")
     print_skipped(skipped)
 
 

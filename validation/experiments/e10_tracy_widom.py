@@ -35,6 +35,9 @@ from rmtheory.params import Integer, Real
 from validation.experiments import _figures as fig
 from validation.experiments.base import Check, Outcome, Param, experiment
 
+#: the TW₁ quantile levels whose coverage the record states (Johnstone 2001, Table 1)
+COVERAGE_LEVELS = (0.01, 0.05, 0.1, 0.3, 0.5, 0.7, 0.9, 0.95, 0.99)
+
 #: the nearby wrong predictions: (label, Tracy-Widom β, factor on the scale σ_np)
 CONTROLS = (("σ × 0.9", 1, 0.9), ("σ × 0.95", 1, 0.95), ("σ × 1.05", 1, 1.05), ("σ × 1.1", 1, 1.1),
             ("TW₂ (β = 2)", 2, 1.0))
@@ -95,6 +98,8 @@ def run(ctx, p):
                                          "level": p.alpha}},
                   "controls": controls, "power": rejected / len(controls),
                   "std_tw_units": float(z.std(ddof=1)), "tw_mean": float(tw.mean()),
+                  # Johnstone 2001, Table 1: the fraction of draws below TW₁'s q-quantile, in TW units
+                  "tw_coverage": {f"{q:g}": float(np.mean(z <= tw.ppf(q))) for q in COVERAGE_LEVELS},
                   "tw_std": float(np.sqrt(tw.var()))},
         prediction={"center": law.center, "scale": law.scale, "mean": law.mean(),
                     "source": "Johnstone 2001; Ma 2012 (rmtheory.edge)"},

@@ -127,8 +127,8 @@ def run(ctx, p):
     H = exact_hessian(model, loss_function("cross_entropy"), (X, y))
     lam = torch.linalg.eigvalsh(H).cpu().numpy()
     C = data.num_classes
-    null = np.abs(lam) <= NULL_TOL * max(abs(lam[-1]), abs(lam[0]))
-    rest = lam[~null][: int((~null).sum()) - 2 * C]
+    null_space = np.abs(lam) <= NULL_TOL * max(abs(lam[-1]), abs(lam[0]))
+    rest = lam[~null_space][: int((~null_space).sum()) - 2 * C]
     bulk = central_band(rest, p.bulk_low, p.bulk_high)
     r = rmt.stats.spacing_ratios(bulk)
     mean, se = float(r.mean()), batch_means_se(r)
@@ -168,7 +168,7 @@ def run(ctx, p):
         checks,
         measured={"mean_ratio": mean, "stderr": se, "bulk_size": int(bulk.size),
                   "bulk_range": [float(bulk[0]), float(bulk[-1])], "parameters": int(lam.size),
-                  "null_space_dimension": int(null.sum()),
+                  "null_space_dimension": int(null_space.sum()),
                   "lambda_max": float(lam[-1]), "lambda_min": float(lam[0]),
                   "negative_fraction": float(np.mean(lam < 0)), "train_status": result.status,
                   "train_loss": result.final_loss, "distance_to_poisson_se": abs(mean - poisson) / se,

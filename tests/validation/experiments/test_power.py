@@ -51,6 +51,9 @@ def test_level_spacing_rejects_poisson_and_gue_levels():
     assert calibration["draws"] == 500 and "parametric bootstrap" in calibration["method"]
     band = calibration["band"]
     assert band[0] < 0.5307 < band[1]            # the calibrated band holds the large-n GOE value
+    # the exact null space and the ⟨r⟩ bulk partition the parameters (once overwritten by the null draws)
+    m = rec.measured
+    assert 0 <= m["null_space_dimension"] <= m["parameters"] - m["bulk_size"] - 2
 
 
 def test_spin_glass_energy_check_rejects_the_threshold_ten_percent_off():

@@ -264,6 +264,9 @@ def random_features_law(d_over_P: float, d_over_width: float, eta: float, zeta: 
     # within rounding of η (a nearly linear f, e.g. tanh at tiny σ_w) ζ is η: the linear model's
     # rank deficiency is exact, and a residual η − ζ ~ 1e-16 η is no noise part to resolve
     zeta = eta if zeta >= eta * (1 - 1e-12) else zeta
+    # likewise ζ within rounding of 0 (an even f: quadrature gives (E f')² ~ 1e-35, not 0) is 0: the
+    # linear part to resolve is absent, and the solver cannot separate it from the noise part
+    zeta = 0.0 if zeta <= eta * 1e-12 else zeta
     if zeta == 0.0:
         return MarchenkoPastur(phi / psi, variance=eta)
     return at_unit_scale(lambda e, z: _PenningtonWorah(phi, psi, e, z), eta, eta, zeta)

@@ -50,6 +50,14 @@ def test_zeta_zero_is_marchenko_pastur_and_continuous_there():
     np.testing.assert_allclose(near.cdf(x), law.cdf(x), atol=1e-4)
 
 
+def test_an_even_activation_whose_quadrature_zeta_is_rounding_gets_the_marchenko_pastur_law():
+    # (E f')² of |x| − E|x| comes out of quadrature as ~1e-35, not 0: it used to reach the solver and fail
+    p = P.random_features_gram(100, 200, 400, "abs_centered")
+    assert isinstance(p.law, rmt.MarchenkoPastur)
+    x = np.linspace(0.01, 1.2, 30)      # Var(|z|) = 1 − 2/π, ratio width/P
+    np.testing.assert_allclose(p.law.cdf(x), rmt.MarchenkoPastur(200 / 400, 1 - 2 / np.pi).cdf(x), atol=1e-12)
+
+
 def test_linear_activation_is_mp_times_mp():
     p = P.random_features_gram(150, 100, 300, "linear")            # η = ζ = 1: MP(n1/m) ⊠ MP(n1/n0)
     ref = rmt.free_mul(rmt.MarchenkoPastur(100 / 300), rmt.MarchenkoPastur(100 / 150))

@@ -13,6 +13,10 @@ atomically; the caches live in ``OUT/.cache`` (:mod:`papers.cache`, :mod:`papers
 Each validation run uses one torch thread (``threads=1``, as ``rmtheory validate`` does), so a record
 is the same whether a figure or the suite made it; ``--workers N`` uses more cores.
 
+A rerun replots only what changed: a figure whose data came from the cache and whose files were
+drawn from those data by the same drawing code (:func:`_drawing_key`) is not drawn again; its checks
+are evaluated again (an edited check takes effect at once) and its ``.json`` rewritten.
+
 A figure whose data cannot be made here (a dataset missing, no theory for the inputs) is
 ``not applicable`` with the reason; one whose computation raised is ``error`` (the others are still
 built); a failed check is a result, shown as such.
@@ -95,16 +99,16 @@ def build_figure(figure, mode: str, out, device: str = "cpu", seed: int = 0, thr
         else:
             data, meta, cached = compute_data(figure, mode, out, device, seed, threads)
         checks = [c.to_json() for c in figure.check(data, figure.spec.config(mode))]
-        fig = plotting.draw(data, title=f"{figure.spec.title}", caption=caption(figure))
-        if figure.plot is not None:
-            import matplotlib.pyplot as plt
-
-            plt.close(fig)
-            fig = figure.plot(data, figure)
-        plotting.save(fig, stem)
-        _write_text(f"{stem}.csv", data.table().to_csv(index=False))
+        drawing = _drawing_key(figure, meta)
+        if not (cached and _drawn(stem, drawing)):
+            if figure.plot is not None:
+                fig = figure.plot(data, figure)
+            else:
+                fig = plotting.draw(data, title=figure.spec.title, caption=caption(figure))
+            plotting.save(fig, stem)
+            _write_text(f"{stem}.csv", data.table().to_csv(index=False))
         status, error = "ok", ""
-        info.update(numbers=data.numbers(), notes=data.notes, meta=meta, cached=cached)
+        info.update(numbers=data.numbers(), notes=data.notes, meta=meta, cached=cached, drawing=drawing)
     except NotApplicable as err:
         status, error, checks, cached = "not applicable", " ".join(str(err).split()), [], False
     except Exception as err:  # noqa: BLE001 - a figure's failure is reported, the others still built
@@ -115,6 +119,32 @@ def build_figure(figure, mode: str, out, device: str = "cpu", seed: int = 0, thr
     info.update(status=status, error=error, checks=checks, wall_s=round(wall, 3))
     _write_text(f"{stem}.json", json.dumps(info, indent=1, default=str))
     return FigureResult(figure.key, status, cached, wall, checks, error)
+
+
+def _drawing_key(figure, meta) -> str:
+    """What the drawing depends on: the data (its cache key), the figure's ``plot``, the plotter, the
+    style file and the captions."""
+    import hashlib
+    import inspect
+
+    from papers import plotting
+
+    h = hashlib.sha256(str(meta.get("key", "")).encode())
+    for part in (figure.plot, plotting):
+        if part is not None:
+            h.update(inspect.getsource(part).encode())
+    h.update(plotting.STYLE_FILE.read_bytes())
+    h.update(caption(figure).encode() + figure.spec.title.encode())
+    return h.hexdigest()[:16]
+
+
+def _drawn(stem, drawing: str) -> bool:
+    """The files of ``stem`` are there and were drawn from the same data by the same code."""
+    try:
+        previous = json.loads(pathlib.Path(f"{stem}.json").read_text()).get("drawing")
+    except (OSError, ValueError):
+        return False
+    return previous == drawing and all(pathlib.Path(f"{stem}.{ext}").exists() for ext in ("png", "pdf", "csv"))
 
 
 def _compute_remote(key, mode, out, device, seed):
@@ -132,13 +162,32 @@ def build(selected, mode: str, out, device: str = "cpu", workers: int | None = N
     """Build ``selected`` figures (serially, or their computations on a Dask LocalCluster of ``workers``
     processes), then the gallery. ``progress(result)`` is called after each figure."""
     results = []
+
+    def finish(result):
+        results.append(result)
+        if progress:
+            progress(result)
+
+    pending = list(selected)
     if workers:
+        from papers import cache
+
+        # figures already in the cache are only replotted: no cluster is started for them
+        pending = []
+        for figure in selected:
+            cfg = figure.spec.config(mode)
+            hit = cache.load(cache_dir(out), figure, cache.data_key(figure, cfg, seed))
+            if hit is None:
+                pending.append(figure)
+            else:
+                finish(build_figure(figure, mode, out, device, seed, precomputed=(hit[0], hit[1], True)))
+    if workers and pending:
         from distributed import Client, LocalCluster, as_completed
 
         with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cl, \
                 Client(cl) as client:
             futures = {client.submit(_compute_remote, f.key, mode, str(out), device, seed, pure=False): f
-                       for f in selected}
+                       for f in pending}
             for future in as_completed(futures):
                 figure = futures[future]
                 try:
@@ -146,18 +195,12 @@ def build(selected, mode: str, out, device: str = "cpu", workers: int | None = N
                 except Exception as err:  # noqa: BLE001 - reported as this figure's error
                     value = err
                 if isinstance(value, BaseException):
-                    result = _failed(figure, mode, out, value)
+                    finish(_failed(figure, mode, out, value))
                 else:
-                    result = build_figure(figure, mode, out, device, seed, precomputed=value)
-                results.append(result)
-                if progress:
-                    progress(result)
-    else:
-        for figure in selected:
-            result = build_figure(figure, mode, out, device, seed)
-            results.append(result)
-            if progress:
-                progress(result)
+                    finish(build_figure(figure, mode, out, device, seed, precomputed=value))
+    elif not workers:
+        for figure in pending:
+            finish(build_figure(figure, mode, out, device, seed))
     write_index(out)
     return results
 
@@ -192,6 +235,13 @@ def _fmt(v) -> str:
     return "–" if v is None else str(v)
 
 
+def _anchor(title: str) -> str:
+    """The anchor GitHub-flavoured Markdown gives a heading."""
+    import re
+
+    return re.sub(r"[^\w\- ]", "", title.lower()).replace(" ", "-")
+
+
 def write_index(out) -> pathlib.Path:
     """``OUT/index.md``: every figure built into ``OUT`` (from its ``.json``), in registry order, with
     its image, caption and checks."""
@@ -205,13 +255,17 @@ def write_index(out) -> pathlib.Path:
              "paper reports, at the stated tolerance. Data: the `.csv` beside each image; checks: the `.json`.",
              ""]
     total = passed = 0
-    sections = []
+    sections, summary, failing = [], [], []
     current = None
     for key, figure in figures().items():
         path = out / figure.paper.key / f"{figure.name}.json"
         if not path.exists():
             continue
         info = json.loads(path.read_text())
+        n_ok = sum(bool(c["passed"]) for c in info["checks"])
+        summary.append(f"| [{key}](#{_anchor(info['title'])}) | {info['status']} | {n_ok}/{len(info['checks'])} |")
+        failing += [f"- `{key}`: {_md(c['name'])} — paper {_md(_fmt(c['paper']))}, ours {_fmt(c['ours'])} "
+                    f"({_md(c['tolerance'])})" for c in info["checks"] if not c["passed"]]
         if figure.paper.key != current:
             current = figure.paper.key
             p = known[current]
@@ -237,7 +291,12 @@ def write_index(out) -> pathlib.Path:
             sections.append("")
         stem = f"{figure.paper.key}/{figure.name}"
         sections += [f"Files: [png]({stem}.png) · [pdf]({stem}.pdf) · [data]({stem}.csv) · [checks]({stem}.json)", ""]
-    lines += [f"{passed} of {total} checks against the papers pass.", ""] + sections
+    lines += [f"{passed} of {total} checks against the papers pass.", "",
+              "| figure | status | checks passed |", "|---|---|---|", *summary, ""]
+    if failing:
+        lines += ["Checks that disagree with their paper (findings, explained in each figure's notes and module):",
+                  "", *failing, ""]
+    lines += sections
     path = out / "index.md"
     _write_text(path, "\n".join(lines))
     return path

@@ -8,7 +8,8 @@ configuration. The key is the sha256 of
 * the sources of :mod:`papers.data` and :mod:`papers.context` (what computing means);
 * the configuration and the seed;
 * the code revision of every validation experiment the figure runs
-  (:func:`validation.experiments.runs.code_revision`) and the ``rmtheory`` version.
+  (:func:`validation.experiments.runs.code_revision`; ``"*"``: every registered experiment, for a
+  figure that runs a whole suite) and the ``rmtheory`` version.
 
 Replotting a cached figure therefore costs the plot alone; the runs themselves are cached one level
 down (:mod:`papers.context`), so a changed figure whose runs did not change trains nothing. Files are
@@ -53,9 +54,11 @@ def data_key(figure, cfg: dict, seed: int) -> str:
     h.update(json.dumps({"cfg": cfg, "seed": seed, "rmtheory": rmtheory.__version__}, sort_keys=True,
                         default=str).encode())
     if figure.spec.experiments:
+        from validation.experiments.catalog import REGISTRY
         from validation.experiments.runs import code_revision
 
-        for name in sorted(figure.spec.experiments):
+        names = REGISTRY if "*" in figure.spec.experiments else figure.spec.experiments
+        for name in sorted(names):
             h.update(f"{name}:{code_revision(name)}".encode())
     return h.hexdigest()[:16]
 

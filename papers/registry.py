@@ -9,14 +9,15 @@ figure is a module of that sub-package (its name not starting with ``_``) that d
 * ``compute(cfg, ctx) -> FigureData`` — the data, through ``ctx`` (:class:`papers.context.Context`:
   the validation runner, cached) and ``rmtheory`` — never a second training or measurement pipeline;
 * ``check(data, cfg) -> list[PaperCheck]`` — the comparisons with the numbers the paper reports;
-* optionally ``plot(data, fig)`` — a drawing other than the default (:func:`papers.plotting.draw`).
+* optionally ``plot(data, figure) -> matplotlib.figure.Figure`` — a drawing other than the default
+  (:func:`papers.plotting.draw`; ``figure`` is the :class:`Figure`, for its title and caption).
 
 ``tiny`` is the smallest configuration at which the figure still computes its checks (the tests run
 it); ``quick`` is sized for a 2-core CPU (all figures together in ≤ 20 minutes); ``full`` is the
 original's scale, for a GPU or a Dask cluster.
 
 >>> figs = figures()
->>> len({f.spec.paper for f in figs.values()}) >= 12 and len(figs) >= 20
+>>> len({f.paper.key for f in figs.values()}) >= 12 and len(figs) >= 20
 True
 """
 
@@ -53,7 +54,7 @@ class Spec:
     quick: dict
     full: dict
     tiny: dict | None = None
-    experiments: tuple = ()   # names of the validation experiments compute runs (they key the cache)
+    experiments: tuple = ()   # names of the validation experiments compute runs (they key the cache); "*": all
 
     def config(self, mode: str) -> dict:
         if mode not in MODES:

@@ -63,4 +63,8 @@ def test_tiny_figure_builds_checks_and_replots_from_cache(key, out):
     again = build_figure(cached, "tiny", out)
     assert again.status == "ok" and again.cached, again.error
     assert [c["ours"] for c in again.checks] == [c["ours"] for c in result.checks]
+    # an up-to-date drawing is not redrawn; a missing one is, from the cache
+    (stem.parent / f"{stem.name}.png").unlink()
+    assert build_figure(cached, "tiny", out).status == "ok"
+    assert (stem.parent / f"{stem.name}.png").stat().st_size > 0
     assert write_index(out).read_text().count("###") >= 1

@@ -29,8 +29,8 @@ def test_at_least_twelve_papers_and_twenty_figures_each_with_three_configuration
         for mode in MODES:
             assert isinstance(fig.spec.config(mode), dict), (key, mode)
         # the cache is keyed by these experiments' code: a misspelt name would silently not key it
-        assert set(fig.spec.experiments) <= set(REGISTRY), key
-        if fig.spec.experiments:
+        assert set(fig.spec.experiments) <= set(REGISTRY) | {"*"}, key
+        if fig.spec.experiments and "*" not in fig.spec.experiments:
             source = inspect.getsource(fig.module)
             assert any(f'"{name}"' in source for name in fig.spec.experiments), key
 

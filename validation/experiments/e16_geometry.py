@@ -5,11 +5,14 @@ Measurement: a network (``model``, ``width``, ``depth``) trained on ``n`` sample
 ``optimizer`` (``sgd``: mini-batch SGD with batches of ``batch_size``; ``momentum``: the same with
 heavy-ball β = 0.9; ``adam``) at step ``lr`` for ``steps`` steps, with a
 :class:`validation.dynamics.CurvatureTracker` on the full training set at ``checkpoints`` + 1
-equally spaced steps (0, steps/checkpoints, …, steps). At each checkpoint: λ_max, the top-5
-eigenvalues and the gradient alignment GA_5 (Gur-Ari et al. 2018), the trace (XTrace, 40 products),
+equally spaced steps (0, steps/checkpoints, …, steps). At each checkpoint: λ_max, the top-k
+eigenvalues (k = ``top_k``, 5 by default) and the gradient alignment GA_k (Gur-Ari et al. 2018: the
+fraction of ‖∇L‖² in the top-k eigenspace; their k is the number of classes), the trace (XTrace, 40 products),
 SLQ (40 steps × 4 probes; Ghorbani et al. 2019) and from it the participation ratio, negative
 fraction, bulk ratio and edge sharpness (:mod:`validation.curvature.metrics`), the gradient norm and
-the gradient's cosine with the previous checkpoint's.
+the gradient's cosine with the previous checkpoint's. The metric ``ga_5`` is named ``ga_<top_k>``
+when ``top_k`` ≠ 5; ``measured`` also holds that series as ``ga_k`` and the top-k eigenvalues at
+each checkpoint.
 
 Outcomes: the step at which the full training loss first fell below ``target`` (evaluated every 10
 steps; ``steps`` + 10 if never — "not within the budget"), the final training loss, the test
@@ -52,6 +55,7 @@ OUTCOMES = ("steps_to_target", "final_train_loss", "test_accuracy", "generalizat
         "steps": Param(400, Integer(10, None), "optimizer steps"),
         "checkpoints": Param(4, Integer(1, 100), "measurements after the one at initialization"),
         "target": Param(0.3, Real(0, None, low_open=True), "training loss whose reaching is timed"),
+        "top_k": Param(5, Integer(1, 100), "eigenvalues of the top-k eigenspace and GA_k (Gur-Ari et al.: k = C)"),
     })
 def run(ctx, p):
     import torch
@@ -70,7 +74,7 @@ def run(ctx, p):
     model = dyn.build_model(p.model, train_set, p.width, p.depth, p.activation, ctx.seed, ctx.device)
     every = max(1, p.steps // p.checkpoints)
     tracker = CurvatureTracker(model, loss_fn, (X, y), test=(Xt, yt), every=every, shared_graph=False,
-                               top_k=5, top_k_every=1, trace_every=1, spectrum_every=1, seed=ctx.seed)
+                               top_k=p.top_k, top_k_every=1, trace_every=1, spectrum_every=1, seed=ctx.seed)
     # mini-batch "sgd" is plain gradient steps: the "gd" update of the dynamics experiments
     opt = dyn.optimizer_config("gd" if p.optimizer == "sgd" else p.optimizer, 0.9)
     cfg = TrainConfig(lr=p.lr, steps=p.steps, batch_size=p.batch_size, loss="cross_entropy", seed=ctx.seed,
@@ -84,8 +88,9 @@ def run(ctx, p):
     outcomes = {"steps_to_target": float(reach), "final_train_loss": float(result.final_loss),
                 "test_accuracy": test_acc, "generalization_gap": test_loss - float(result.final_loss)}
     steps = [int(r["step"]) for r in tracker.records]
+    names = tuple(f"ga_{p.top_k}" if m == "ga_5" else m for m in METRICS)
     metrics = {m: [None if r.get(m) is None or not math.isfinite(float(r[m])) else float(r[m])
-                   for r in tracker.records] for m in METRICS}
+                   for r in tracker.records] for m in names}
     last = tracker.records[-1]
     exact = float(lanczos(hessian(model, loss_fn, (X, y)), k=1, tol=1e-8).eigenvalues[0])
     rel = abs(last["lambda_max"] - exact) / abs(exact)
@@ -103,6 +108,8 @@ def run(ctx, p):
                     yscale="log")
     return Outcome(checks,
                    measured={"checkpoints": steps, "metrics": metrics, "outcomes": outcomes,
+                             "top_k": p.top_k, "ga_k": metrics[f"ga_{p.top_k}"],
+                             "top_eigenvalues": [r.get("top_eigenvalues") for r in tracker.records],
                              "train_status": result.status, "measure_seconds": tracker.measure_seconds},
                    prediction={"lambda_max_exact_final": exact},
                    figure={"panels": [pan]})

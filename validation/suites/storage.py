@@ -85,10 +85,14 @@ class RecordStore:
             self._lock_file = None
 
     def clean(self) -> int:
-        """Remove temporary files left by a killed writer; returns how many."""
+        """Remove temporary files left by a killed writer; returns how many. A temporary file names its
+        writer's pid (:meth:`write`); one whose writer is still alive on this host is kept: the runs
+        of ``rmtheory figures`` write into a store without its lock while a suite may run there."""
         count = 0
         if self.records.is_dir():
             for tmp in self.records.glob(".*.tmp"):
+                if _writer_alive(tmp):
+                    continue
                 tmp.unlink(missing_ok=True)
                 count += 1
         return count
@@ -152,6 +156,23 @@ class RecordStore:
         table = pa.concat_tables([pq.read_table(p, schema=schema()) for p in files])
         df = table.to_pandas()
         return df.sort_values(["number", "experiment", "run_id"], kind="stable").reset_index(drop=True)
+
+
+def _writer_alive(tmp: pathlib.Path) -> bool:
+    """Whether the process named in ``.<run_id>.<pid>.tmp`` is alive (not this one's leftover)."""
+    try:
+        pid = int(tmp.name.rsplit(".", 2)[-2])
+    except (ValueError, IndexError):
+        return False
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:   # alive, another user's
+        return True
+    return True
 
 
 def _fsync_dir(path: pathlib.Path) -> None:

@@ -1,5 +1,8 @@
 """The record store: atomic files, no duplicates, temporary leftovers invisible and cleaned."""
 
+import subprocess
+import sys
+
 import pandas as pd
 import pytest
 
@@ -42,8 +45,10 @@ def test_interrupted_write_leaves_nothing_visible(tmp_path, record, monkeypatch)
 
     store = RecordStore(tmp_path)
     store.prepare()
-    # what kill -9 in the middle of a write leaves behind
-    (store.records / f".{record.run_id}.999.tmp").write_bytes(b"PAR1 truncated")
+    # what kill -9 in the middle of a write leaves behind (the pid of a process that has ended)
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (store.records / f".{record.run_id}.{dead.pid}.tmp").write_bytes(b"PAR1 truncated")
 
     def dying_write(table, where, **kw):
         where.write(b"PAR1 half a file")
@@ -56,6 +61,21 @@ def test_interrupted_write_leaves_nothing_visible(tmp_path, record, monkeypatch)
     assert len(store.read()) == 0 and len(pd.read_parquet(store.records)) == 0
     assert store.clean() == 1                       # the simulated kill -9 leftover
     assert list(store.records.iterdir()) == []
+
+
+def test_clean_keeps_the_temporary_file_of_a_writer_still_alive(tmp_path, record):
+    """``rmtheory figures`` writes runs into a store without its lock while a suite may run there."""
+    store = RecordStore(tmp_path)
+    store.prepare()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        live = store.records / f".{record.run_id}.{alive.pid}.tmp"
+        live.write_bytes(b"PAR1 being written")
+        assert store.clean() == 0 and live.exists()
+    finally:
+        alive.kill()
+        alive.wait()
+    assert store.clean() == 1 and not live.exists()
 
 
 def test_errors_are_not_finished(tmp_path):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass
 
-__all__ = ["PaperCheck", "close", "within"]
+__all__ = ["PaperCheck", "close", "within", "spectral"]
 
 
 @dataclass
@@ -67,3 +67,21 @@ def within(name, source, paper, ours: float, low: float | None = None, high: flo
 
 def _f(v):
     return math.nan if v is None else float(v)
+
+
+def spectral(numbers: dict, prefix: str, source: str, claim: str, size: str, note: str = "",
+             edge: float | None = None) -> list[PaperCheck]:
+    """The paper's claim that its law describes a measured spectrum, judged as the validation run judged
+    it: the bulk KS distance below its threshold calibrated on the law's own model at this size, and
+    (where recorded) λ_max inside its calibrated [0.5 %, 99.5 %] band; ``numbers`` as written by
+    :meth:`papers.data.FigureData.add_spectral_numbers`, ``edge`` the predicted λ₊ for the text."""
+    extra = f"; {note}" if note else ""
+    out = [within(f"{prefix}: bulk KS distance to the law", source, claim, numbers[f"{prefix}: bulk KS distance"],
+                  high=numbers[f"{prefix}: bulk KS threshold (calibrated 1 %)"],
+                  note=f"1 % threshold calibrated on the law's own model at {size}{extra}")]
+    if f"{prefix}: λ_max" in numbers:
+        paper = "λ_max → λ₊" + ("" if edge is None else f" = {edge:.4g}")
+        out.append(within(f"{prefix}: λ_max in its calibrated band", source, paper, numbers[f"{prefix}: λ_max"],
+                          low=numbers[f"{prefix}: λ_max band low"], high=numbers[f"{prefix}: λ_max band high"],
+                          note=f"[0.5 %, 99.5 %] band of the law's model at {size}{extra}"))
+    return out

@@ -8,12 +8,12 @@ parse of the command line: nothing heavy at module level.
 from __future__ import annotations
 
 import argparse
-import os
 import pathlib
 import sys
 import tempfile
 
 from rmtheory.cli import UsageError, print_json
+from validation.cli import core_count
 
 HELP = "regenerate paper figures: theory and measurement overlaid, checked against the papers' numbers"
 DESCRIPTION = """\
@@ -38,20 +38,6 @@ examples:
   rmtheory figures tracy_widom_1994 --out figs
   rmtheory figures cohen_2021/sharpness --full --device cuda"""
 
-MAX_WORKERS = os.cpu_count() or 1
-
-
-def _workers(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--workers = {text[:40]!r} is not an integer") from None
-    if not 1 <= value <= MAX_WORKERS:
-        raise argparse.ArgumentTypeError(f"--workers = {value} is outside the allowed range [1, {MAX_WORKERS}] "
-                                         "(integers; the CPU cores of this machine)")
-    return value
-
-
 def register(sub) -> None:
     p = sub.add_parser("figures", help=HELP, description=DESCRIPTION,
                        formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -63,7 +49,7 @@ def register(sub) -> None:
                       help="the papers' scale (a GPU or a Dask cluster)")
     p.add_argument("--out", metavar="DIR", default="figs", help="output directory (default: ./figs)")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device (default cpu)")
-    p.add_argument("--workers", type=_workers, metavar="N",
+    p.add_argument("--workers", type=core_count("--workers"), metavar="N",
                    help="compute the figures on a Dask LocalCluster of N processes (1 to the CPU cores)")
     p.add_argument("--list", action="store_true", help="list the papers and their figures")
     p.add_argument("--json", action="store_true", help="print the list or the summary as JSON")

@@ -144,6 +144,20 @@ class FigureData:
                     self.hline(p, y[0], label, role=role)
         return new
 
+    def add_spectral_numbers(self, run, prefix: str) -> None:
+        """The measured numbers of a spectral validation run (:mod:`validation.experiments._compare`):
+        its bulk KS distance and calibrated 1 % threshold, and, where it has an ``upper edge`` check,
+        λ_max and its calibrated band — under ``"{prefix}: …"``, the names :func:`papers.checks.spectral`
+        reads."""
+        bulk = run.check("bulk")
+        self.number(f"{prefix}: bulk KS distance", bulk["value"], role="measured")
+        self.number(f"{prefix}: bulk KS threshold (calibrated 1 %)", bulk["high"], role="measured")
+        if any(c["name"] == "upper edge" for c in run.checks):
+            edge = run.check("upper edge")
+            self.number(f"{prefix}: λ_max", edge["value"], role="measured")
+            self.number(f"{prefix}: λ_max band low", edge["low"], role="measured")
+            self.number(f"{prefix}: λ_max band high", edge["high"], role="measured")
+
     def table(self):
         import pandas as pd
 

@@ -48,7 +48,9 @@ examples:
 MAX_PARALLEL = os.cpu_count() or 1
 
 
-def _positive_int(name):
+def core_count(name):
+    """An argparse type for ``name`` (``--workers``, ``--threads``): an integer in [1, the CPU cores],
+    refused otherwise with one line naming the value and the range. Shared with ``rmtheory figures``."""
     def parse(text):
         # ArgumentTypeError: argparse shows its message as is (any other error becomes "invalid value")
         try:
@@ -70,12 +72,12 @@ def register(sub) -> None:
                    "test-written before any run, refused (exit status 2) if that fails")
     p.add_argument("--device", default="cpu", choices=["cpu", "cuda"], help="torch device (default cpu)")
     where = p.add_mutually_exclusive_group()
-    where.add_argument("--workers", type=_positive_int("--workers"), metavar="N",
+    where.add_argument("--workers", type=core_count("--workers"), metavar="N",
                        help="run on a Dask LocalCluster of N worker processes (1 to the CPU cores)")
     where.add_argument("--scheduler", metavar="ADDRESS",
                        help="run on an existing Dask cluster (e.g. tcp://host:8786); refused (exit status 2) "
                             f"if no scheduler answers there within {SCHEDULER_TIMEOUT:g} s")
-    p.add_argument("--threads", type=_positive_int("--threads"), default=1, metavar="T",
+    p.add_argument("--threads", type=core_count("--threads"), default=1, metavar="T",
                    help="torch threads per run (1 to the CPU cores, default 1; use --workers for more cores)")
     p.add_argument("--run-timeout", type=float, metavar="S",
                    help="seconds of CPU time a run may use (wall-clock net: 10 times that); a run over it is "

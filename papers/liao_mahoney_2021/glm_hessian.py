@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from papers.checks import close, within
+from papers.checks import close, spectral
 from papers.data import FigureData
 from papers.registry import Spec
 
@@ -63,12 +63,7 @@ def compute(cfg, ctx) -> FigureData:
         data.number(f"{at}: ‖w‖", norm, role="measured")
         data.number(f"{at}: bulk lower edge", lo)
         data.number(f"{at}: bulk upper edge", hi)
-        bulk, edge = run.check("bulk"), run.check("upper edge")
-        data.number(f"{at}: bulk KS distance", bulk["value"], role="measured")
-        data.number(f"{at}: bulk KS threshold (calibrated 1 %)", bulk["high"], role="measured")
-        data.number(f"{at}: λ_max", edge["value"], role="measured")
-        data.number(f"{at}: λ_max band low", edge["low"], role="measured")
-        data.number(f"{at}: λ_max band high", edge["high"], role="measured")
+        data.add_spectral_numbers(run, at)
         if run.note:
             data.notes.append(f"{at}: {run.note}")
         hist = run.series("measured")
@@ -99,13 +94,6 @@ def check(data, cfg) -> list:
                  rel_tol=1e-9)]
     for at in cfg["at"]:
         note = "" if at == "init" else "trained w depends on the data; the theory assumes w fixed"
-        out.append(within(f"{at}: bulk KS distance to the deterministic equivalent", "Liao & Mahoney 2021, Theorem 1",
-                          "the spectrum follows the deterministic equivalent", num[f"{at}: bulk KS distance"],
-                          high=num[f"{at}: bulk KS threshold (calibrated 1 %)"],
-                          note=("1 % threshold calibrated on the law's own model at d = "
-                                f"{cfg['d']}" + (f"; {note}" if note else ""))))
-        out.append(within(f"{at}: λ_max in its calibrated band", "Liao & Mahoney 2021, Theorem 1",
-                          f"λ_max → λ₊ = {num[f'{at}: bulk upper edge']:.4g}", num[f"{at}: λ_max"],
-                          low=num[f"{at}: λ_max band low"], high=num[f"{at}: λ_max band high"],
-                          note="[0.5 %, 99.5 %] band of the law's model" + (f"; {note}" if note else "")))
+        out += spectral(num, at, "Liao & Mahoney 2021, Theorem 1", "the spectrum follows the deterministic equivalent",
+                        f"d = {cfg['d']}", note=note, edge=num[f"{at}: bulk upper edge"])
     return out

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 
-from papers.checks import close, within
+from papers.checks import close, spectral
 from papers.data import FigureData
 from papers.registry import Spec
 
@@ -75,12 +75,7 @@ def compute(cfg, ctx) -> FigureData:
         data.number(f"{name}: ζ", zeta)
         data.number(f"{name}: lower edge λ₋", lo)
         data.number(f"{name}: upper edge λ₊", hi)
-        bulk, edge = run.check("bulk"), run.check("upper edge")
-        data.number(f"{name}: bulk KS distance", bulk["value"], role="measured")
-        data.number(f"{name}: bulk KS threshold (calibrated 1 %)", bulk["high"], role="measured")
-        data.number(f"{name}: λ_max", edge["value"], role="measured")
-        data.number(f"{name}: λ_max band low", edge["low"], role="measured")
-        data.number(f"{name}: λ_max band high", edge["high"], role="measured")
+        data.add_spectral_numbers(run, name)
         if run.note:
             data.notes.append(f"{name}: {run.note}")
         if zeta <= 1e-12 * eta:   # the ζ = 0 case (quadrature gives ~1e-35 for an even f)
@@ -129,13 +124,6 @@ def check(data, cfg) -> list:
                          rel_tol=1e-6))
     claim = "the spectrum of M follows the P&W law (Theorem 1)"
     for name in cfg["activations"]:
-        size = f"n1 = {cfg['n1']}"
-        out.append(within(f"{name}: bulk KS distance to the P&W law", "Pennington & Worah 2017, Theorem 1", claim,
-                          num[f"{name}: bulk KS distance"], high=num[f"{name}: bulk KS threshold (calibrated 1 %)"],
-                          note=f"1 % threshold calibrated on the law's own model at {size}"))
-        if f"{name}: λ_max" in num:
-            out.append(within(f"{name}: λ_max in its calibrated band", "Pennington & Worah 2017, Theorem 1",
-                              f"λ_max → λ₊ = {num[f'{name}: upper edge λ₊']:.4g}", num[f"{name}: λ_max"],
-                              low=num[f"{name}: λ_max band low"], high=num[f"{name}: λ_max band high"],
-                              note=f"[0.5 %, 99.5 %] band of the law's model at {size}"))
+        out += spectral(num, name, "Pennington & Worah 2017, Theorem 1", claim, f"n1 = {cfg['n1']}",
+                        edge=num[f"{name}: upper edge λ₊"])
     return out

@@ -7,8 +7,9 @@ eigenvalues) plotted against their energy (loss), against α(ε, φ) of the Wish
 index vanishes at low loss and grows like |ε − ε_c|^{3/2} above it.
 
 Ours: experiment ``training_density`` (what it measures: an MLP trained on digits with the MSE loss
-on one-hot targets, checkpoints at initialization, early training and the end; at each, the SLQ
-index of H (mass below −10⁻⁸ λ_max), φ = parameters/(samples × outputs), and the model's ε from the
+on one-hot targets, checkpoints at initialization, early training and the end; at each, the index
+of H (the fraction of eigenvalues below −10⁻⁸ λ_max: exact from the dense spectrum for these small
+networks, SLQ above 3000 parameters), φ = parameters/(samples × outputs), and the model's ε from the
 measured Hessian itself — μ = tr G/n sets the scale and ε_eff = Var(H − G)/(2μ²), by Hutchinson
 estimates; its check |index − α(ε_eff, φ)| ≤ 0.05 applies only at approximate critical points,
 ‖∇L‖ ≤ 10⁻² ‖∇L(θ₀)‖, and with ``newton_iterations`` > 0 each checkpoint is first moved to a nearby
@@ -38,7 +39,7 @@ SPEC = Spec(
     cite="Pennington & Bahri 2017, §5 (index of critical points of small networks vs energy)",
     original="Index of critical points found by Newton-type methods against their loss, with the "
              "prediction α(ε, φ) of the Wishart + Wigner model.",
-    ours="Experiment training_density: SLQ index at initialization, early and trained checkpoints (moved to "
+    ours="Experiment training_density: the exact index at initialization, early and trained checkpoints (moved to "
          "critical points by Newton iterations where configured) against ε_eff measured from the Hessian, over "
          "α(ε, φ); φ and ε_c as numbers.",
     quick={"runs": [{"dataset": "digits", "n": 300, "width": 32, "steps": 400},
@@ -78,7 +79,7 @@ def compute(cfg, ctx) -> FigureData:
             chosen = [r for r in rows if bool(r["critical"]) == crit]
             if chosen:
                 data.points(a, [r["epsilon_eff"] for r in chosen], [r["index"] for r in chosen],
-                            f"SLQ index, {label}", yerr=[r["index_error"] for r in chosen])
+                            f"index, {label}", yerr=[r["index_error"] for r in chosen])
         for r in rows:
             where = f"{tag} {r['checkpoint']}"
             data.number(f"{where}: loss", r["loss"], role="measured")
@@ -91,15 +92,12 @@ def compute(cfg, ctx) -> FigureData:
             data.notes.append(f"{tag}: {run.note}")
     high = [f"{n} {r['checkpoint']}" for n, rows in found for r in rows if r["critical"] and r["index"] > 0.5]
     if high:
-        data.notes.append(f"index above 1/2 at {', '.join(high)}: P&B's α never exceeds 1/2. The SLQ index counts the "
-                          "smoothed density's mass below −1e-8 λ_max, which at a degenerate critical point may take "
-                          "in part of a near-zero cluster; not resolved here (an exact spectrum of these small "
-                          "networks would settle it)")
+        data.notes.append(f"index above 1/2 at {', '.join(high)}: P&B's α never exceeds 1/2")
     b = data.panel("index vs loss (filled: critical points)", "training loss (MSE)", "index", xscale="log")
     for name, rows in found:
         crit = [r for r in rows if r["critical"]]
         if crit:
-            data.points(b, [r["loss"] for r in crit], [r["index"] for r in crit], f"{name}: SLQ index",
+            data.points(b, [r["loss"] for r in crit], [r["index"] for r in crit], f"{name}: index",
                         yerr=[r["index_error"] for r in crit])
         data.points(b, [r["loss"] for r in rows], [r["alpha_pb"] for r in rows], f"{name}: α(ε_eff, φ)",
                     role="theory")

@@ -125,6 +125,22 @@ def test_pennington_bahri_index_check_fails_for_a_wrong_alpha(monkeypatch, tmp_p
     assert all(not r["passed"] for r in wrong.rows())
 
 
+def test_the_index_is_exact_for_a_small_network_and_slq_above_the_limit(monkeypatch, tmp_path):
+    import validation.experiments.e09_training_density as e09
+
+    params = dict(n=60, width=4, steps=60, slq_steps=15, slq_probes=4, hutchinson_probes=4)
+    rec = _run("training_density", workdir=tmp_path / "a", **params)
+    rows = rec.measured["checkpoints"]
+    assert rec.measured["parameters"] <= e09.EXACT_INDEX_LIMIT
+    assert all(r["index_method"] == "exact" and r["index_error"] == 0.0 for r in rows)
+    assert 0.0 < rows[0]["index"] < 1.0          # a random MLP's Hessian has curvature of both signs
+    monkeypatch.setattr(e09, "EXACT_INDEX_LIMIT", 0)
+    slq = _run("training_density", workdir=tmp_path / "b", **params)
+    slq_rows = slq.measured["checkpoints"]
+    assert all(r["index_method"] == "slq" and r["index"] == r["index_slq"] for r in slq_rows)
+    assert [r["index_slq"] for r in slq_rows] == [r["index_slq"] for r in rows]   # same seed, same SLQ
+
+
 def test_index_check_is_not_applicable_away_from_critical_points(tmp_path):
     rec = _run("training_density", workdir=tmp_path, n=120, width=8, steps=150, slq_steps=15, slq_probes=4,
                hutchinson_probes=4)

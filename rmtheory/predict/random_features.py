@@ -85,6 +85,10 @@ def at_unit_scale(build, eta: float, *constants: float):
     return AffineImage(inner, eta)
 
 
+#: the fewest input dimensions n0 at which :meth:`_PenningtonWorah._sample` goes through the activation
+MIN_ACTIVATION_INPUTS = 20
+
+
 class _PenningtonWorah(InverseFunctionLaw):
     """Limit spectrum of M = (1/m) Y Yᵀ, Y = f(W X/√n0) (module docstring). Build it with
     :func:`random_features_law`, which returns Marchenko-Pastur for ζ = 0."""
@@ -201,11 +205,16 @@ class _PenningtonWorah(InverseFunctionLaw):
     def _gram(self, n, rng, through_activation):
         n1 = n
         n0 = max(1, int(round(n1 * self.psi)))
-        m = max(1, int(round(n0 / self.phi)))
+        # m from n1 (P/width = ψ/φ), not from the rounded n0: at small ψ rounding n0 up to 1 would
+        # change the samples-to-features ratio, and with it the mass of the atom at 0
+        m = max(1, int(round(n1 * self.psi / self.phi)))
         w = rng.standard_normal((n1, n0))
         x = rng.standard_normal((n0, m))
         h = w @ x / math.sqrt(n0)
-        if through_activation:
+        # f(W X/√n0) follows the law only as n0 grows: with a handful of input dimensions the features
+        # are f of a low-rank matrix (ReLU of a rank-one matrix has rank 2), so there the sample is the
+        # linear-plus-noise model, which the law describes at every size
+        if through_activation and n0 >= MIN_ACTIVATION_INPUTS:
             # the law is the bulk of the centred f (module docstring); E f would add the rank-one
             # outlier the law does not hold, so the sample is of f − E f
             from rmtheory.predict.activations import activation_moments

@@ -58,6 +58,15 @@ def test_an_even_activation_whose_quadrature_zeta_is_rounding_gets_the_marchenko
     np.testing.assert_allclose(p.law.cdf(x), rmt.MarchenkoPastur(200 / 400, 1 - 2 / np.pi).cdf(x), atol=1e-12)
 
 
+def test_a_law_with_few_input_dimensions_samples_a_matrix_of_its_own_rank():
+    # d/width = 0.002: 300 features see n0 = 1 input; ReLU of that rank-one matrix has rank 2, so
+    # sampling through the activation gave 297 zero eigenvalues where the law has mass 0.782 at 0
+    law = rmt.predict.gram(width=500, depth=1, d=1, P=109, activation="relu", sigma_w=3.0).law
+    zero_mass = dict(law.atoms)[0.0]
+    lam = law.sample(300, rng=12345)
+    assert abs(np.mean(np.abs(lam) < 1e-9) - zero_mass) < 0.03
+
+
 def test_linear_activation_is_mp_times_mp():
     p = P.random_features_gram(150, 100, 300, "linear")            # η = ζ = 1: MP(n1/m) ⊠ MP(n1/n0)
     ref = rmt.free_mul(rmt.MarchenkoPastur(100 / 300), rmt.MarchenkoPastur(100 / 150))

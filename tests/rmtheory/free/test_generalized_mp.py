@@ -72,6 +72,18 @@ def test_edges_mass_and_monte_carlo_with_many_atoms(atoms, ratio):
     assert not ks_test(lam, law).rejects(0.01)
 
 
+def test_a_gap_narrower_than_the_scan_spacing_is_found():
+    # 8 atoms, ratio 0.5: a gap of 5.1e-4 at 0.17 in a support of width 10.5 sat between two scan
+    # points (spacing 0.02) and was reported as one interval; the mass check cannot see a missing gap
+    t, w = population(8, seed=128)
+    law = rmt.GeneralizedMarchenkoPastur(0.5, rmt.Atoms(t, w))
+    reference = silverstein_choi_edges(0.5, t, w)
+    assert reference.size == 4 and reference[2] - reference[1] < 1e-3
+    edges = np.array([e for interval in law.support for e in interval])
+    assert edges.size == 4 and np.allclose(edges, reference, rtol=1e-10, atol=1e-12)
+    assert float(law.pdf(0.5 * (reference[1] + reference[2]))) == 0.0
+
+
 def test_gmp_equals_mp_for_a_single_atom():
     law = rmt.GeneralizedMarchenkoPastur(0.5, rmt.Atoms([2.0]))
     x = np.linspace(0.1, 6.0, 41)

@@ -7,6 +7,8 @@ configuration. The key is the sha256 of
   or of a comparison reuses the data, an edit of anything ``compute`` may call recomputes it;
 * the sources of :mod:`papers.data` and :mod:`papers.context` (what computing means);
 * the configuration and the seed;
+* the source of the ``rmtheory`` package (the theory curves come from it: an edit of a solver
+  recomputes every figure's data, not the validation runs, which are keyed by their own code);
 * the code revision of every validation experiment the figure runs
   (:func:`validation.experiments.runs.code_revision`; ``"*"``: every registered experiment, for a
   figure that runs a whole suite) and the ``rmtheory`` version.
@@ -20,12 +22,13 @@ entry absent or complete.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import inspect
 import json
 import pathlib
 
-__all__ = ["data_key", "load", "save", "compute_source"]
+__all__ = ["data_key", "load", "save", "compute_source", "theory_digest"]
 
 
 def compute_source(module) -> str:
@@ -43,6 +46,19 @@ def compute_source(module) -> str:
     return "".join(lines)
 
 
+@functools.lru_cache(maxsize=1)
+def theory_digest() -> str:
+    """sha256 of every ``.py`` file of the installed ``rmtheory`` package, in path order."""
+    import rmtheory
+
+    root = pathlib.Path(rmtheory.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
 def data_key(figure, cfg: dict, seed: int) -> str:
     import rmtheory
     from papers import context, data
@@ -51,8 +67,8 @@ def data_key(figure, cfg: dict, seed: int) -> str:
     h.update(compute_source(figure.module).encode())
     for module in (data, context):
         h.update(inspect.getsource(module).encode())
-    h.update(json.dumps({"cfg": cfg, "seed": seed, "rmtheory": rmtheory.__version__}, sort_keys=True,
-                        default=str).encode())
+    h.update(json.dumps({"cfg": cfg, "seed": seed, "rmtheory": rmtheory.__version__, "theory": theory_digest()},
+                        sort_keys=True, default=str).encode())
     if figure.spec.experiments:
         from validation.experiments.catalog import REGISTRY
         from validation.experiments.runs import code_revision

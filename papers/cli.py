@@ -10,10 +10,9 @@ from __future__ import annotations
 import argparse
 import pathlib
 import sys
-import tempfile
 
 from rmtheory.cli import UsageError, print_json
-from validation.cli import core_count
+from validation.cli import check_output_dir, core_count
 
 HELP = "regenerate paper figures: theory and measurement overlaid, checked against the papers' numbers"
 DESCRIPTION = """\
@@ -74,16 +73,6 @@ def _list(args) -> int:
     return 0
 
 
-def _check_out(out: str) -> None:
-    path = pathlib.Path(out)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path, prefix=".rmtheory-write-test-"):
-            pass
-    except OSError as err:
-        raise UsageError(f"--out {out}: cannot write there: {err.strerror or type(err).__name__}") from None
-
-
 def _require(modules, extra):
     missing = []
     for module in modules:
@@ -115,7 +104,7 @@ def run(args) -> int:
 
         if not torch.cuda.is_available():
             raise UsageError("--device cuda: torch sees no CUDA device here (torch.cuda.is_available() is False)")
-    _check_out(args.out)
+    check_output_dir(args.out)
     from papers.build import build
 
     def progress(result):

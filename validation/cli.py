@@ -153,7 +153,7 @@ def run(args) -> int:
         raise UsageError(f"--run-timeout = {args.run_timeout!r} is outside the allowed range "
                          f"(0, {MAX_RUN_TIMEOUT:g}] seconds")
     out = args.out or os.path.join("rmtheory-validate", suite.name)
-    _check_out(out)
+    check_output_dir(out)
     if args.scheduler is not None:
         _check_scheduler(args.scheduler)
     from validation.suites.storage import OutputBusyError
@@ -169,9 +169,10 @@ def run(args) -> int:
     return summary.exit_status
 
 
-def _check_out(out: str) -> None:
+def check_output_dir(out: str) -> None:
     """Create ``out`` and write a file there, before any run: a directory that cannot be written is
-    one line naming it and the operating system's reason, not a traceback after the first run."""
+    one line naming it and the operating system's reason, not a traceback after the first run.
+    Shared with ``rmtheory figures``."""
     path = pathlib.Path(out)
     try:
         path.mkdir(parents=True, exist_ok=True)

@@ -92,6 +92,27 @@ def test_edge_of_stability_with_no_run_at_the_edge_is_not_applicable():
     assert rec.status == "unavailable" and "no run reached the edge" in rec.error
 
 
+def test_curvature_lr_counts_a_training_that_ends_above_its_initial_loss_as_diverged(monkeypatch):
+    # under train.py's 10⁶ factor, a blown-up training (the quick suite's loss 448 from 2.3) used to pass
+    import dataclasses
+
+    import validation.experiments._training as training
+
+    real = training.fit
+
+    def blown_up(*args, what="", **kwargs):
+        result = real(*args, what=what, **kwargs)
+        if what.startswith("inverse 1.9"):
+            return dataclasses.replace(result, final_loss=200.0 * result.initial_loss)
+        return result
+
+    monkeypatch.setattr(training, "fit", blown_up)
+    rec = _run("curvature_lr", n=60, n_test=60, width=8, budget=40, lrs=[0.5], cs=[1.0, 1.9], seeds=1, target=0.5)
+    flagged = [r for r in rec.measured["runs"] if r["ended_above_initial_loss"]]
+    assert [(r["method"], r["setting"]) for r in flagged] == [("inverse", 1.9)]
+    assert rec.status == "fail" and rec.checks[0].value == 1.0
+
+
 def test_curvature_lr_reports_every_method_at_equal_cost():
     rec = _run("curvature_lr", n=60, n_test=60, width=8, budget=40, lrs=[0.5, 2.0], cs=[1.0], seeds=2, target=0.5)
     assert rec.status in ("pass", "fail"), rec.error
